@@ -1,0 +1,43 @@
+package health.caravan;
+
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * Starts Caravan: camel-main with {@code application.properties}, the YAML routes in {@code routes/}
+ * and the beans of {@link CaravanBeans}. Run it from the directory that holds {@code routes/} and
+ * {@code kamelets/} (the repository root, or the container's {@code /app}).
+ */
+public final class Caravan {
+
+    private final Main main;
+
+    private Caravan(Map<String, String> overrides) {
+        main = new Main();
+        main.setDefaultPropertyPlaceholderLocation(
+                "classpath:application.properties;optional=true,file:application.properties;optional=true");
+        main.configure().addConfiguration(CaravanBeans.class);
+        overrides.forEach(main::addOverrideProperty);
+    }
+
+    public static void main(String[] args) throws Exception {
+        new Caravan(Map.of()).main.run(args);
+    }
+
+    /** Starts Caravan in this JVM (tests, benchmarks) with settings that override the properties file. */
+    public static Caravan start(Map<String, String> overrides) throws Exception {
+        Caravan caravan = new Caravan(overrides);
+        caravan.main.start();
+        return caravan;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public void stop() throws Exception {
+        main.stop();
+    }
+}

@@ -1,0 +1,165 @@
+package health.caravan;
+
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.hl7.HL7MLLPNettyEncoderFactory;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.jsse.KeyManagersParameters;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.SSLContextServerParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import health.caravan.inbound.InboundPipeline;
+import health.caravan.mllp.MllpFrameDecoderFactory;
+import health.caravan.mllp.MllpIdleTimeoutFactory;
+import health.caravan.processors.ApiErrorResponder;
+import health.caravan.processors.MessageQueries;
+import health.caravan.processors.ReceiveHl7OverHttp;
+import health.caravan.processors.ReceiveHl7OverMllp;
+import health.caravan.processors.RequireToken;
+import health.caravan.processors.VersionInfo;
+import health.caravan.security.JwtAuthenticator;
+import health.caravan.store.Database;
+import health.caravan.store.MessageStore;
+import health.caravan.transformations.IdentifierTypes;
+
+/**
+ * Creates Caravan's beans from {@code caravan.*} properties and binds them under the names the YAML
+ * routes use. The database pool and the store writers are stopped with the Camel context, after the
+ * routes (so in-flight messages finish first).
+ */
+public final class CaravanBeans implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaravanBeans.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings s = new Settings(context);
+        Registry registry = context.getRegistry();
+
+        HikariDataSource dataSource = Database.open(s.get("caravan.db.url"), s.get("caravan.db.user"),
+                s.get("caravan.db.password"), Path.of(s.get("caravan.data-dir")), s.getInt("caravan.db.pool-size"),
+                s.getLong("caravan.db.connection-timeout-ms"));
+        MessageStore store = new MessageStore(dataSource, s.getInt("caravan.store.writers"),
+                s.getInt("caravan.store.max-batch"), s.getInt("caravan.store.queue-capacity"));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                store.close();
+                dataSource.close();
+            }
+        }, true, true);
+        registry.bind("messageStore", store);
+        registry.bind("dataSource", dataSource);
+
+        ZoneId zone = ZoneId.of(s.get("caravan.timezone"));
+        IdentifierTypes identifierTypes = IdentifierTypes.parse(s.get("caravan.identifiers.mrn-types"),
+                s.get("caravan.identifiers.nhs-types"));
+        InboundPipeline pipeline = new InboundPipeline(store, identifierTypes, zone, Clock.systemUTC(),
+                s.get("caravan.ack.application"), s.getLong("caravan.store.ack-timeout-ms"));
+        registry.bind("inboundPipeline", pipeline);
+
+        // MLLP listener parts
+        registry.bind("receiveHl7OverMllp", new ReceiveHl7OverMllp(pipeline,
+                Charset.forName(s.get("caravan.mllp.default-charset")),
+                "nak".equalsIgnoreCase(s.get("caravan.mllp.on-store-failure"))));
+        registry.bind("mllpFrameDecoder", new MllpFrameDecoderFactory(s.getInt("caravan.mllp.max-frame-bytes")));
+        registry.bind("mllpFrameEncoder", new HL7MLLPNettyEncoderFactory());
+        registry.bind("mllpIdleTimeout", new MllpIdleTimeoutFactory(s.getLong("caravan.mllp.idle-timeout-ms")));
+        registry.bind("mllpTls", tls(s));
+
+        // HTTP API parts
+        JwtAuthenticator authenticator = new JwtAuthenticator(s.get("caravan.jwt.issuer"), s.get("caravan.jwt.hs-key"),
+                s.get("caravan.epr.issuer"), s.get("caravan.epr.hs-key"), s.get("caravan.jwt.jwks-url"));
+        registry.bind("jwtAuthenticator", authenticator);
+        registry.bind("requireToken", new RequireToken(authenticator));
+        registry.bind("receiveHl7OverHttp", new ReceiveHl7OverHttp(pipeline));
+        registry.bind("messageQueries", new MessageQueries(store));
+        registry.bind("apiErrorResponder", new ApiErrorResponder());
+        registry.bind("versionInfo", new VersionInfo());
+
+        if (authenticator.usesGeneratedKey()) {
+            printDevelopmentToken(authenticator, s.get("caravan.jwt.issuer"));
+        }
+    }
+
+    private static SSLContextParameters tls(Settings s) {
+        SSLContextParameters tls = new SSLContextParameters();
+        if (!Boolean.parseBoolean(s.get("caravan.mllp.tls.enabled"))) {
+            return tls;
+        }
+        KeyStoreParameters keyStore = new KeyStoreParameters();
+        keyStore.setResource("file:" + s.get("caravan.mllp.tls.keystore"));
+        keyStore.setPassword(s.get("caravan.mllp.tls.keystore-password"));
+        keyStore.setType(s.get("caravan.mllp.tls.keystore-type"));
+        KeyManagersParameters keyManagers = new KeyManagersParameters();
+        keyManagers.setKeyStore(keyStore);
+        keyManagers.setKeyPassword(s.get("caravan.mllp.tls.keystore-password"));
+        tls.setKeyManagers(keyManagers);
+        String truststore = s.get("caravan.mllp.tls.truststore");
+        if (truststore != null && !truststore.isBlank()) {
+            KeyStoreParameters trustStore = new KeyStoreParameters();
+            trustStore.setResource("file:" + truststore);
+            trustStore.setPassword(s.get("caravan.mllp.tls.truststore-password"));
+            trustStore.setType(s.get("caravan.mllp.tls.keystore-type"));
+            TrustManagersParameters trustManagers = new TrustManagersParameters();
+            trustManagers.setKeyStore(trustStore);
+            tls.setTrustManagers(trustManagers);
+        }
+        SSLContextServerParameters server = new SSLContextServerParameters();
+        server.setClientAuthentication(Boolean.parseBoolean(s.get("caravan.mllp.tls.client-auth")) ? "REQUIRE" : "NONE");
+        tls.setServerParameters(server);
+        return tls;
+    }
+
+    private static void printDevelopmentToken(JwtAuthenticator authenticator, String issuer) {
+        String token = authenticator.issueInternalToken("caravan-dev", "read:hl7_message write:hl7_message", 24 * 3600);
+        LOG.warn("No CARAVAN_JWT_HS_KEY configured: generated a signing key for this process only; "
+                + "the development token is printed on standard output");
+        System.out.println();
+        System.out.println("==== Caravan development token (issuer " + issuer + ", valid 24 h, scopes read:hl7_message write:hl7_message) ====");
+        System.out.println(token);
+        System.out.println("==== use it as:  Authorization: Bearer <token>  (set CARAVAN_JWT_HS_KEY to turn this off) ====");
+        System.out.println();
+    }
+
+    /** Reads {@code caravan.*} settings through Camel's property placeholders (so env overrides apply). */
+    static final class Settings {
+        private final CamelContext context;
+
+        Settings(CamelContext context) {
+            this.context = context;
+        }
+
+        String get(String key) {
+            String v = context.getPropertiesComponent().resolveProperty(key).orElse(null);
+            return v == null ? null : context.resolvePropertyPlaceholders(v).trim();
+        }
+
+        int getInt(String key) {
+            return Integer.parseInt(require(key));
+        }
+
+        long getLong(String key) {
+            return Long.parseLong(require(key));
+        }
+
+        private String require(String key) {
+            String v = get(key);
+            if (v == null || v.isEmpty()) {
+                throw new IllegalArgumentException("Missing setting " + key);
+            }
+            return v;
+        }
+    }
+}

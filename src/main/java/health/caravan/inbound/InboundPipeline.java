@@ -1,0 +1,198 @@
+package health.caravan.inbound;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import health.caravan.hl7.AckBuilder;
+import health.caravan.hl7.Hl7DateTime;
+import health.caravan.hl7.Hl7Text;
+import health.caravan.hl7.NotHl7Exception;
+import health.caravan.store.MessageRecord;
+import health.caravan.store.MessageState;
+import health.caravan.store.MessageStore;
+import health.caravan.store.StoreOutcome;
+import health.caravan.store.StoreUnavailableException;
+import health.caravan.transformations.AckCode;
+import health.caravan.transformations.AdtActionMapper;
+import health.caravan.transformations.AdtValidator;
+import health.caravan.transformations.Hl7ProcessingError;
+import health.caravan.transformations.IdentifierTypes;
+import health.caravan.transformations.PatientIdentifiers;
+import health.caravan.transformations.Verdict;
+
+/**
+ * The inbound HL7 v2 pipeline shared by MLLP and HTTP: parse, validate, decide the ACK, map the
+ * actions, store everything in one transaction, and only then return the ACK.
+ */
+public final class InboundPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundPipeline.class);
+
+    private final MessageStore store;
+    private final AdtValidator validator;
+    private final AdtActionMapper mapper;
+    private final AckBuilder acks;
+    private final IdentifierTypes identifierTypes;
+    private final ZoneId zone;
+    private final Clock clock;
+    private final long storeTimeoutMillis;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public InboundPipeline(MessageStore store, IdentifierTypes identifierTypes, ZoneId zone, Clock clock,
+                           String ownApplication, long storeTimeoutMillis) {
+        this.store = store;
+        this.identifierTypes = identifierTypes;
+        this.zone = zone;
+        this.clock = clock;
+        this.validator = new AdtValidator(identifierTypes);
+        this.mapper = new AdtActionMapper(identifierTypes, zone);
+        this.acks = new AckBuilder(clock, ownApplication);
+        this.storeTimeoutMillis = storeTimeoutMillis;
+    }
+
+    /**
+     * Processes decoded message text.
+     *
+     * @throws StoreUnavailableException when the message could not be stored: no ACK may be sent
+     */
+    public InboundResult receive(String text, Reception from) {
+        MessageRecord r = newRecord(text, from);
+        Hl7Text message;
+        try {
+            message = Hl7Text.parse(text);
+        } catch (NotHl7Exception e) {
+            String reason = "Message is not HL7 v2: " + e.getMessage();
+            r.state = MessageState.NOT_HL7;
+            r.errorText = reason;
+            if (from.nakUnreadable()) {
+                r.ack = acks.rejectUnreadable(reason);
+                r.ackStatus = AckCode.AR.name();
+            }
+            return finish(r, reason);
+        }
+        r.receivedControlId = message.get("MSH", 10);
+
+        Verdict verdict;
+        try {
+            verdict = validator.validate(message);
+        } catch (RuntimeException e) {
+            verdict = Verdict.error("Unexpected error: " + e.getClass().getSimpleName());
+        }
+        if (verdict.accepted()) {
+            verdict = processAccepted(message, r);
+        } else {
+            r.state = verdict.code() == AckCode.AR ? MessageState.REJECTED : MessageState.ERROR;
+        }
+        r.ack = acks.ack(message, verdict.code(), verdict.reason());
+        r.ackStatus = verdict.code().name();
+        r.errorText = verdict.reason();
+        r.duplicateAck = acks.ack(message, AckCode.AR, MessageState.DUPLICATE_TEXT);
+        return finish(r, verdict.reason());
+    }
+
+    /** Step 6 of the contract: identifiers, type, sent time, control id, then actions; an error here is AE. */
+    private Verdict processAccepted(Hl7Text message, MessageRecord r) {
+        try {
+            PatientIdentifiers ids = PatientIdentifiers.of(message, identifierTypes);
+            String messageType = message.rawField("MSH", 9);
+            String sentAt = sentAt(message);
+            r.nhsNumber = ids.nhsNumber();
+            r.mrn = ids.mrn();
+            r.visitId = ids.visitId();
+            r.hasIdentifiers = true;
+            r.messageType = messageType;
+            r.sentAt = sentAt;
+            r.controlId = message.get("MSH", 10) == null ? "" : message.get("MSH", 10);
+            List<Map<String, Object>> actions = mapper.actions(message);
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("dhos_connector_message_uuid", r.uuid);
+            payload.put("actions", actions);
+            r.outbox = List.of(json.writeValueAsString(payload));
+            r.state = MessageState.ACCEPTED;
+            return Verdict.ACCEPT;
+        } catch (Hl7ProcessingError e) {
+            r.state = MessageState.ERROR;
+            return Verdict.error(e.ackText());
+        } catch (JsonProcessingException | RuntimeException e) {
+            r.state = MessageState.ERROR;
+            return Verdict.error("Unexpected error: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private String sentAt(Hl7Text message) {
+        String msh7 = message.get("MSH", 7);
+        try {
+            return Hl7DateTime.isoDateTime(msh7, zone);
+        } catch (RuntimeException e) {
+            throw new Hl7ProcessingError(Hl7ProcessingError.UNREADABLE, "unreadable MSH-7");
+        }
+    }
+
+    /**
+     * Stores a request whose content never became HL7 text (bad base64 or UTF-8, invalid JSON). No ACK.
+     *
+     * @throws StoreUnavailableException when it could not be stored
+     */
+    public InboundResult receiveUnreadable(String rawContent, MessageState state, String reason, Reception from) {
+        MessageRecord r = newRecord(rawContent, from);
+        r.state = state;
+        r.errorText = reason;
+        return finish(r, reason);
+    }
+
+    /** The AE sent (when so configured) for a message that could not be stored; nothing about it is kept. */
+    public String storeFailureAck(String text) {
+        String reason = "Message could not be stored; send it again later";
+        try {
+            return acks.ack(Hl7Text.parse(text), AckCode.AE, reason);
+        } catch (NotHl7Exception e) {
+            return acks.rejectUnreadable(reason);
+        }
+    }
+
+    private MessageRecord newRecord(String content, Reception from) {
+        MessageRecord r = new MessageRecord();
+        r.uuid = UUID.randomUUID().toString();
+        r.created = clock.instant();
+        r.createdBy = from.receivedBy();
+        r.content = content;
+        r.transport = from.transport();
+        r.listener = from.listener();
+        r.remoteAddress = from.remoteAddress();
+        r.charset = from.charset();
+        return r;
+    }
+
+    private InboundResult finish(MessageRecord r, String reason) {
+        StoreOutcome outcome;
+        try {
+            outcome = store.store(r).get(storeTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof StoreUnavailableException s ? s
+                    : new StoreUnavailableException("message store failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException("message store did not answer in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while storing", e);
+        }
+        MessageState state = outcome.duplicate() ? MessageState.DUPLICATE : r.state;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} message {} type={} stored as {}", r.transport, r.uuid, r.messageType, state);
+        }
+        return new InboundResult(r.uuid, state, outcome.ack(),
+                outcome.duplicate() ? MessageState.DUPLICATE_TEXT : reason);
+    }
+}

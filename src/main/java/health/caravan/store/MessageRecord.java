@@ -1,0 +1,71 @@
+package health.caravan.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One row of {@code hl7_message} as the inbound pipeline builds it, before it is stored. The store may
+ * turn it into a duplicate (control id already taken) inside the transaction that writes it; then
+ * {@link #duplicateAck} replaces {@link #ack}.
+ */
+public final class MessageRecord {
+
+    public String uuid;
+    public Instant created;
+    public String createdBy;
+    public String content;
+    public String messageType;
+    public String sentAt;
+    public String srcDescription = "tie";
+    public String dstDescription = "dhos";
+    /** MSH-10.1 to be stored as the unique control id; null when validation did not pass. */
+    public String controlId;
+    /** MSH-10.1 whatever happened, for tracing. */
+    public String receivedControlId;
+    public String ack;
+    public String ackStatus;
+    public String duplicateAck;
+    public String nhsNumber;
+    public String mrn;
+    public String visitId;
+    public boolean hasIdentifiers;
+    public MessageState state;
+    public String errorText;
+    public String transport;
+    public String listener;
+    public String remoteAddress;
+    public String charset;
+    /** JSON payloads to publish once the row is committed (written to the outbox in the same transaction). */
+    public List<String> outbox = List.of();
+
+    boolean duplicate;
+
+    void markDuplicate() {
+        duplicate = true;
+    }
+
+    void clearDuplicate() {
+        duplicate = false;
+    }
+
+    /** What is written: a duplicate loses its control id, carries the duplicate ACK and publishes nothing. */
+    String effectiveControlId() {
+        return duplicate ? null : controlId;
+    }
+
+    String effectiveAck() {
+        return duplicate ? duplicateAck : ack;
+    }
+
+    String effectiveAckStatus() {
+        return duplicate ? "AR" : ackStatus;
+    }
+
+    MessageState effectiveState() {
+        return duplicate ? MessageState.DUPLICATE : state;
+    }
+
+    String effectiveErrorText() {
+        return duplicate ? MessageState.DUPLICATE_TEXT : errorText;
+    }
+}

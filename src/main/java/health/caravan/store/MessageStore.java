@@ -1,0 +1,331 @@
+package health.caravan.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code hl7_message} table. Writes go through a group commit: callers on many connections hand
+ * their record to a small pool of writer threads, each of which stores everything waiting in one
+ * transaction (duplicate check, batch insert, commit) and only then completes the callers' futures.
+ * One fsync then covers many messages, which is how durable ingest stays fast.
+ */
+public final class MessageStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageStore.class);
+
+    private static final String COLUMNS = "uuid, created, created_by, modified, modified_by, content, message_type, sent_at, "
+            + "is_processed, src_description, dst_description, message_control_id, received_control_id, ack, ack_status, "
+            + "nhs_number, mrn, visit_id, has_identifiers, state, error_text, transport, listener, remote_address, charset";
+    private static final String INSERT = "INSERT INTO hl7_message (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String SELECT = "SELECT uuid, created, created_by, modified, modified_by, content, message_type, sent_at, "
+            + "is_processed, src_description, dst_description, message_control_id, ack_status, nhs_number, mrn, visit_id, "
+            + "has_identifiers, state, transport FROM hl7_message ";
+
+    private final DataSource dataSource;
+    private final BlockingQueue<Pending> queue;
+    private final int maxBatch;
+    private final List<Thread> writers = new ArrayList<>();
+    private final List<OutboxWriter> outboxWriters = new ArrayList<>();
+    private volatile boolean running = true;
+
+    /** Something else written in the same transaction as the messages (e.g. the publication outbox). */
+    public interface OutboxWriter {
+        void write(Connection connection, List<MessageRecord> committedRecords) throws SQLException;
+    }
+
+    private record Pending(MessageRecord record, CompletableFuture<StoreOutcome> future) {
+    }
+
+    public MessageStore(DataSource dataSource, int writerThreads, int maxBatch, int queueCapacity) {
+        this.dataSource = dataSource;
+        this.maxBatch = maxBatch;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        for (int i = 0; i < writerThreads; i++) {
+            Thread t = new Thread(this::writeLoop, "caravan-store-writer-" + i);
+            t.setDaemon(true);
+            t.start();
+            writers.add(t);
+        }
+    }
+
+    public void addOutboxWriter(OutboxWriter writer) {
+        outboxWriters.add(writer);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Queues the record for the next group commit; the future completes once it is committed (or failed). */
+    public CompletableFuture<StoreOutcome> store(MessageRecord record) {
+        CompletableFuture<StoreOutcome> future = new CompletableFuture<>();
+        if (!running) {
+            future.completeExceptionally(new StoreUnavailableException("message store is stopping", null));
+        } else if (!queue.offer(new Pending(record, future))) {
+            future.completeExceptionally(new StoreUnavailableException("message store queue is full", null));
+        }
+        return future;
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                writeBatch(batch, true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("Unexpected store writer failure", e);
+                batch.forEach(p -> p.future.completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void writeBatch(List<Pending> batch, boolean mayRetryOneByOne) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                markDuplicates(c, batch);
+                insert(c, batch);
+                List<MessageRecord> records = new ArrayList<>(batch.size());
+                batch.forEach(p -> records.add(p.record));
+                for (OutboxWriter w : outboxWriters) {
+                    w.write(c, records);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                if (isUniqueViolation(e) && mayRetryOneByOne) {
+                    // another writer (or replica) committed the same control id meanwhile: redo one by one
+                    for (Pending p : batch) {
+                        p.record.clearDuplicate();
+                        writeBatch(List.of(p), false);
+                    }
+                    return;
+                }
+                throw e;
+            }
+            for (Pending p : batch) {
+                p.future.complete(new StoreOutcome(p.record.duplicate, p.record.effectiveAck()));
+            }
+        } catch (SQLException e) {
+            LOG.warn("Message store unavailable: {} message(s) not stored ({})", batch.size(), e.getClass().getSimpleName());
+            StoreUnavailableException failure = new StoreUnavailableException("message store unavailable", e);
+            batch.forEach(p -> p.future.completeExceptionally(failure));
+        }
+    }
+
+    private void markDuplicates(Connection c, List<Pending> batch) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        for (Pending p : batch) {
+            if (p.record.controlId != null) {
+                ids.add(p.record.controlId);
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        Set<String> existing = new HashSet<>();
+        StringBuilder sql = new StringBuilder("SELECT message_control_id FROM hl7_message WHERE message_control_id IN (");
+        for (int i = 0; i < ids.size(); i++) {
+            sql.append(i == 0 ? "?" : ",?");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.append(')').toString())) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    existing.add(rs.getString(1));
+                }
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        for (Pending p : batch) {
+            String id = p.record.controlId;
+            if (id != null && (existing.contains(id) || !seen.add(id))) {
+                p.record.markDuplicate();
+            }
+        }
+    }
+
+    private static void insert(Connection c, List<Pending> batch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (Pending p : batch) {
+                MessageRecord r = p.record;
+                LocalDateTime created = utc(r.created);
+                int i = 1;
+                ps.setString(i++, r.uuid);
+                ps.setObject(i++, created);
+                ps.setString(i++, r.createdBy);
+                ps.setObject(i++, created);
+                ps.setString(i++, r.createdBy);
+                ps.setString(i++, r.content);
+                ps.setString(i++, r.messageType);
+                ps.setString(i++, r.sentAt);
+                ps.setBoolean(i++, false);
+                ps.setString(i++, r.srcDescription);
+                ps.setString(i++, r.dstDescription);
+                ps.setString(i++, r.effectiveControlId());
+                ps.setString(i++, r.receivedControlId);
+                ps.setString(i++, r.effectiveAck());
+                ps.setString(i++, r.effectiveAckStatus());
+                ps.setString(i++, r.nhsNumber);
+                ps.setString(i++, r.mrn);
+                ps.setString(i++, r.visitId);
+                ps.setBoolean(i++, r.hasIdentifiers);
+                ps.setString(i++, r.effectiveState().name());
+                ps.setString(i++, r.effectiveErrorText());
+                ps.setString(i++, r.transport);
+                ps.setString(i++, r.listener);
+                ps.setString(i++, r.remoteAddress);
+                ps.setString(i, r.charset);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if ("23505".equals(x.getSQLState())) {
+                return true;
+            }
+            if (x.getCause() instanceof SQLException cause && "23505".equals(cause.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it
+        }
+    }
+
+    static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    // ---- reads and the one permitted update ----
+
+    public Optional<StoredMessage> find(String uuid) {
+        List<StoredMessage> rows = query(SELECT + "WHERE uuid = ?", uuid);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** Messages whose stored control id is {@code controlId}, newest first. */
+    public List<StoredMessage> byControlId(String controlId) {
+        return query(SELECT + "WHERE message_control_id = ? ORDER BY created DESC", controlId);
+    }
+
+    /** Messages whose stored identifier of the given Polaris type equals {@code value}; unknown types match nothing. */
+    public List<StoredMessage> byIdentifier(String identifierType, String value) {
+        String column = switch (identifierType) {
+            case "NHS number" -> "nhs_number";
+            case "MRN" -> "mrn";
+            case "Visit ID" -> "visit_id";
+            default -> null;
+        };
+        if (column == null) {
+            return List.of();
+        }
+        return query(SELECT + "WHERE " + column + " = ? ORDER BY created DESC", value);
+    }
+
+    /** Sets {@code is_processed}; false when no such message. */
+    public boolean setProcessed(String uuid, boolean processed, String actor) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE hl7_message SET is_processed = ?, modified = ?, modified_by = ? WHERE uuid = ?")) {
+            ps.setBoolean(1, processed);
+            ps.setObject(2, utc(Instant.now()));
+            ps.setString(3, actor);
+            ps.setString(4, uuid);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("message store unavailable", e);
+        }
+    }
+
+    /** Records who read or changed a message (never its content). */
+    public void audit(String actor, String action, String messageUuid, String detail) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO audit_event (id, at, actor, action, message_uuid, detail) VALUES (?,?,?,?,?,?)")) {
+            ps.setString(1, UUID.randomUUID().toString());
+            ps.setObject(2, utc(Instant.now()));
+            ps.setString(3, actor);
+            ps.setString(4, action);
+            ps.setString(5, messageUuid);
+            ps.setString(6, detail);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("audit store unavailable", e);
+        }
+    }
+
+    private List<StoredMessage> query(String sql, String parameter) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, parameter);
+            List<StoredMessage> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new StoredMessage(rs.getString(1), rs.getObject(2, LocalDateTime.class), rs.getString(3),
+                            rs.getObject(4, LocalDateTime.class), rs.getString(5), rs.getString(6), rs.getString(7),
+                            rs.getString(8), rs.getBoolean(9), rs.getString(10), rs.getString(11), rs.getString(12),
+                            rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16), rs.getBoolean(17),
+                            rs.getString(18), rs.getString(19)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("message store unavailable", e);
+        }
+    }
+
+    /** Stops accepting, writes what is queued, then stops the writers. */
+    @Override
+    public void close() {
+        running = false;
+        for (Thread t : writers) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
