@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import health.caravan.hl7.AckBuilder;
-import health.caravan.hl7.Hl7DateTime;
 import health.caravan.hl7.Hl7Text;
 import health.caravan.hl7.NotHl7Exception;
 import health.caravan.store.MessageRecord;
@@ -25,11 +24,9 @@ import health.caravan.store.MessageStore;
 import health.caravan.store.StoreOutcome;
 import health.caravan.store.StoreUnavailableException;
 import health.caravan.transformations.AckCode;
-import health.caravan.transformations.AdtActionMapper;
-import health.caravan.transformations.AdtValidator;
-import health.caravan.transformations.Hl7ProcessingError;
+import health.caravan.transformations.AdtDecision;
+import health.caravan.transformations.AdtInboundRules;
 import health.caravan.transformations.IdentifierTypes;
-import health.caravan.transformations.PatientIdentifiers;
 import health.caravan.transformations.Verdict;
 
 /**
@@ -41,11 +38,8 @@ public final class InboundPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(InboundPipeline.class);
 
     private final MessageStore store;
-    private final AdtValidator validator;
-    private final AdtActionMapper mapper;
+    private final AdtInboundRules rules;
     private final AckBuilder acks;
-    private final IdentifierTypes identifierTypes;
-    private final ZoneId zone;
     private final Clock clock;
     private final long storeTimeoutMillis;
     private final ObjectMapper json = new ObjectMapper();
@@ -53,11 +47,8 @@ public final class InboundPipeline {
     public InboundPipeline(MessageStore store, IdentifierTypes identifierTypes, ZoneId zone, Clock clock,
                            String ownApplication, long storeTimeoutMillis) {
         this.store = store;
-        this.identifierTypes = identifierTypes;
-        this.zone = zone;
         this.clock = clock;
-        this.validator = new AdtValidator(identifierTypes);
-        this.mapper = new AdtActionMapper(identifierTypes, zone);
+        this.rules = new AdtInboundRules(identifierTypes, zone);
         this.acks = new AckBuilder(clock, ownApplication);
         this.storeTimeoutMillis = storeTimeoutMillis;
     }
@@ -84,14 +75,20 @@ public final class InboundPipeline {
         }
         r.receivedControlId = message.get("MSH", 10);
 
-        Verdict verdict;
-        try {
-            verdict = validator.validate(message);
-        } catch (RuntimeException e) {
-            verdict = Verdict.error("Unexpected error: " + e.getClass().getSimpleName());
+        AdtDecision decision = rules.decide(message);
+        Verdict verdict = decision.verdict();
+        if (decision.identifiers() != null) {
+            r.nhsNumber = decision.identifiers().nhsNumber();
+            r.mrn = decision.identifiers().mrn();
+            r.visitId = decision.identifiers().visitId();
+            r.hasIdentifiers = true;
         }
+        r.messageType = decision.messageType();
+        r.sentAt = decision.sentAt();
+        r.controlId = decision.controlId();
         if (verdict.accepted()) {
-            verdict = processAccepted(message, r);
+            r.state = MessageState.ACCEPTED;
+            r.outbox = List.of(payload(r.uuid, decision.actions()));
         } else {
             r.state = verdict.code() == AckCode.AR ? MessageState.REJECTED : MessageState.ERROR;
         }
@@ -102,41 +99,15 @@ public final class InboundPipeline {
         return finish(r, verdict.reason());
     }
 
-    /** Step 6 of the contract: identifiers, type, sent time, control id, then actions; an error here is AE. */
-    private Verdict processAccepted(Hl7Text message, MessageRecord r) {
+    /** The published body: {@code {"dhos_connector_message_uuid", "actions"}}. */
+    private String payload(String uuid, List<Map<String, Object>> actions) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("dhos_connector_message_uuid", uuid);
+        payload.put("actions", actions);
         try {
-            PatientIdentifiers ids = PatientIdentifiers.of(message, identifierTypes);
-            String messageType = message.rawField("MSH", 9);
-            String sentAt = sentAt(message);
-            r.nhsNumber = ids.nhsNumber();
-            r.mrn = ids.mrn();
-            r.visitId = ids.visitId();
-            r.hasIdentifiers = true;
-            r.messageType = messageType;
-            r.sentAt = sentAt;
-            r.controlId = message.get("MSH", 10) == null ? "" : message.get("MSH", 10);
-            List<Map<String, Object>> actions = mapper.actions(message);
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("dhos_connector_message_uuid", r.uuid);
-            payload.put("actions", actions);
-            r.outbox = List.of(json.writeValueAsString(payload));
-            r.state = MessageState.ACCEPTED;
-            return Verdict.ACCEPT;
-        } catch (Hl7ProcessingError e) {
-            r.state = MessageState.ERROR;
-            return Verdict.error(e.ackText());
-        } catch (JsonProcessingException | RuntimeException e) {
-            r.state = MessageState.ERROR;
-            return Verdict.error("Unexpected error: " + e.getClass().getSimpleName());
-        }
-    }
-
-    private String sentAt(Hl7Text message) {
-        String msh7 = message.get("MSH", 7);
-        try {
-            return Hl7DateTime.isoDateTime(msh7, zone);
-        } catch (RuntimeException e) {
-            throw new Hl7ProcessingError(Hl7ProcessingError.UNREADABLE, "unreadable MSH-7");
+            return json.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

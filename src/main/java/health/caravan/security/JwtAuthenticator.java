@@ -69,7 +69,7 @@ public final class JwtAuthenticator {
     private static byte[] keyBytes(String key, String name) {
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
         if (bytes.length < 32) {
-            throw new IllegalArgumentException(name + " must be at least 32 bytes (256 bits) for HS256/384/512");
+            throw new IllegalArgumentException(name + " must be at least 32 bytes (256 bits); HS384 and HS512 tokens need 48 and 64 bytes");
         }
         return bytes;
     }

@@ -124,6 +124,12 @@ public final class MessageStore implements AutoCloseable {
                 c.commit();
             } catch (SQLException e) {
                 rollbackQuietly(c);
+                if (mayRetryOneByOne && isConnectionFailure(e)) {
+                    // a pooled connection broken by a database restart: the pool drops it, try once more
+                    batch.forEach(p -> p.record.clearDuplicate());
+                    writeBatch(batch, false);
+                    return;
+                }
                 if (isUniqueViolation(e) && mayRetryOneByOne) {
                     // another writer (or replica) committed the same control id meanwhile: redo one by one
                     for (Pending p : batch) {
@@ -225,6 +231,10 @@ public final class MessageStore implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    static boolean isConnectionFailure(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("08");
     }
 
     private static void rollbackQuietly(Connection c) {

@@ -1,0 +1,66 @@
+package health.caravan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import health.caravan.support.Ack;
+import health.caravan.support.Fixtures;
+import health.caravan.support.HttpApi;
+import health.caravan.support.MllpClient;
+import health.caravan.support.TestCaravan;
+
+/**
+ * The out-of-the-box run: no database server (embedded H2 under the data dir), no signing key (a
+ * generated key and a development token printed at start-up). ADT in over MLLP and HTTP.
+ */
+class EmbeddedDefaultsSmokeTest {
+
+    @Test
+    void acceptsAdtOnEmbeddedDefaults() throws Exception {
+        Path dataDir = Files.createTempDirectory("caravan-smoke");
+        Map<String, String> o = TestCaravan.defaults();
+        o.put("caravan.data-dir", dataDir.toString());
+        o.put("caravan.db.url", "");
+        o.put("caravan.db.user", "");
+        o.put("caravan.jwt.hs-key", "");
+        o.put("caravan.jwt.issuer", "http://localhost:8080/");
+
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        TestCaravan caravan;
+        System.setOut(new PrintStream(captured, true));
+        try {
+            caravan = TestCaravan.start(o);
+        } finally {
+            System.setOut(original);
+        }
+        try (caravan) {
+            String printed = captured.toString();
+            assertTrue(printed.contains("Caravan development token"), "development token printed");
+            String token = printed.lines().dropWhile(l -> !l.contains("Caravan development token")).skip(1).findFirst().orElseThrow().trim();
+
+            byte[] a01 = Fixtures.resource("fixtures/polaris/inbound/A01.hl7");
+            try (MllpClient client = caravan.mllp()) {
+                assertEquals("AA", new Ack(client.send(a01)).code());
+            }
+            byte[] a02 = Fixtures.resource("fixtures/polaris/inbound/A02.hl7");
+            HttpApi.Response r = caravan.http.postHl7(token, a02);
+            assertEquals(200, r.status(), r.body());
+            assertEquals("AA", new Ack(r.ack()).code());
+            HttpApi.Response stored = caravan.http.get("/dhos/v1/message/" + r.json().get("uuid").asText(), token);
+            assertEquals(200, stored.status());
+            assertEquals("ADT^A02", stored.json().get("message_type").asText());
+            assertNotNull(caravan.http.get("/dhos/v1/message/search/Q549291682T550454059X18391A1096", token).json().get(0));
+        }
+        assertTrue(Files.exists(dataDir.resolve("caravan.mv.db")), "H2 database under the data dir");
+    }
+}
