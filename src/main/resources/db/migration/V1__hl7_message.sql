@@ -29,11 +29,9 @@ CREATE TABLE hl7_message (
 );
 
 CREATE UNIQUE INDEX ix_hl7_message_message_control_id ON hl7_message (message_control_id);
-CREATE INDEX ix_hl7_message_received_control_id ON hl7_message (received_control_id);
 CREATE INDEX ix_hl7_message_nhs_number ON hl7_message (nhs_number);
 CREATE INDEX ix_hl7_message_mrn ON hl7_message (mrn);
 CREATE INDEX ix_hl7_message_visit_id ON hl7_message (visit_id);
-CREATE INDEX ix_hl7_message_created ON hl7_message (created);
 
 -- Who read or changed which message, and when (never the content).
 CREATE TABLE audit_event (

@@ -1,6 +1,6 @@
 package health.caravan.hl7;
 
-import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -29,7 +29,6 @@ public final class AckBuilder {
     private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
     private final String ownApplication;
 
     public AckBuilder(Clock clock, String ownApplication) {
@@ -92,7 +91,7 @@ public final class AckBuilder {
         String prefix = ZonedDateTime.now(clock).withZoneSameInstant(ZoneOffset.UTC).format(ID_PREFIX).substring(1);
         StringBuilder sb = new StringBuilder(20).append(prefix);
         while (sb.length() < 20) {
-            char c = ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length()));
+            char c = ID_ALPHABET.charAt(ThreadLocalRandom.current().nextInt(ID_ALPHABET.length()));
             if (sb.indexOf(String.valueOf(c), prefix.length()) < 0) {
                 sb.append(c);
             }

@@ -84,7 +84,7 @@ public final class Hl7Text {
     }
 
     private String[] splitSegment(String name, String segment) {
-        List<String> fields = new ArrayList<>();
+        List<String> fields = new ArrayList<>(40);
         int start = 0;
         for (int i = 0; i <= segment.length(); i++) {
             if (i == segment.length() || segment.charAt(i) == fieldSeparator) {
@@ -169,7 +169,13 @@ public final class Hl7Text {
         if (!containsAny(raw, repetitionSeparator, componentSeparator, subcomponentSeparator)) {
             return 1;
         }
-        return split(raw, repetitionSeparator).size();
+        int count = 1;
+        for (int i = 0; i < raw.length(); i++) {
+            if (raw.charAt(i) == repetitionSeparator) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private String leaf(String segment, int field, int repetition, int component) {
@@ -188,18 +194,42 @@ public final class Hl7Text {
             // a leaf: only the first repetition's first component exists
             return repetition == 1 && component == 1 ? raw : null;
         }
-        List<String> reps = split(raw, repetitionSeparator);
-        if (repetition > reps.size()) {
-            return null;
+        // scan to the repetition, then to the component, without splitting the whole field
+        int repStart = 0;
+        int repEnd = indexOf(raw, repetitionSeparator, 0, raw.length());
+        for (int r = 1; r < repetition; r++) {
+            if (repEnd < 0) {
+                return null;
+            }
+            repStart = repEnd + 1;
+            repEnd = indexOf(raw, repetitionSeparator, repStart, raw.length());
         }
-        String rep = reps.get(repetition - 1);
-        List<String> components = split(rep, componentSeparator);
-        if (component > components.size()) {
-            return "";
+        if (repEnd < 0) {
+            repEnd = raw.length();
         }
-        String comp = components.get(component - 1);
-        int sub = comp.indexOf(subcomponentSeparator);
-        return sub >= 0 ? comp.substring(0, sub) : comp;
+        int compStart = repStart;
+        int compEnd = indexOf(raw, componentSeparator, compStart, repEnd);
+        for (int c = 1; c < component; c++) {
+            if (compEnd < 0) {
+                return "";
+            }
+            compStart = compEnd + 1;
+            compEnd = indexOf(raw, componentSeparator, compStart, repEnd);
+        }
+        if (compEnd < 0) {
+            compEnd = repEnd;
+        }
+        int sub = indexOf(raw, subcomponentSeparator, compStart, compEnd);
+        return raw.substring(compStart, sub < 0 ? compEnd : sub);
+    }
+
+    private static int indexOf(String s, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean containsAny(String s, char a, char b, char c) {
@@ -210,18 +240,6 @@ public final class Hl7Text {
             }
         }
         return false;
-    }
-
-    private static List<String> split(String s, char sep) {
-        List<String> parts = new ArrayList<>(4);
-        int start = 0;
-        for (int i = 0; i <= s.length(); i++) {
-            if (i == s.length() || s.charAt(i) == sep) {
-                parts.add(s.substring(start, i));
-                start = i + 1;
-            }
-        }
-        return parts;
     }
 
     private String unescape(String value) {

@@ -95,7 +95,7 @@ public final class InboundPipeline {
         r.ack = acks.ack(message, verdict.code(), verdict.reason());
         r.ackStatus = verdict.code().name();
         r.errorText = verdict.reason();
-        r.duplicateAck = acks.ack(message, AckCode.AR, MessageState.DUPLICATE_TEXT);
+        r.duplicateAck = () -> acks.ack(message, AckCode.AR, MessageState.DUPLICATE_TEXT);
         return finish(r, verdict.reason());
     }
 

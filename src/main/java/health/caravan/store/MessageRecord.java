@@ -24,7 +24,8 @@ public final class MessageRecord {
     public String receivedControlId;
     public String ack;
     public String ackStatus;
-    public String duplicateAck;
+    /** Builds the AR sent instead of {@link #ack} when the control id turns out to be taken (rare, so built lazily). */
+    public java.util.function.Supplier<String> duplicateAck;
     public String nhsNumber;
     public String mrn;
     public String visitId;
@@ -54,7 +55,21 @@ public final class MessageRecord {
     }
 
     String effectiveAck() {
-        return duplicate ? duplicateAck : ack;
+        return duplicate ? duplicateAckText() : ack;
+    }
+
+    private String duplicateAckText;
+
+    private String duplicateAckText() {
+        if (duplicateAckText == null) {
+            duplicateAckText = duplicateAck.get();
+        }
+        return duplicateAckText;
+    }
+
+    /** Accepted, not a duplicate: its outbox payloads are published. */
+    public boolean publishable() {
+        return !duplicate && state == MessageState.ACCEPTED;
     }
 
     String effectiveAckStatus() {
