@@ -17,7 +17,7 @@ PORT=${BENCH_MLLP_PORT:-12575}
 DB_URL=${CARAVAN_DB_URL:-jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true}
 DB_USER=${CARAVAN_DB_USER:-postgres}
 
-psql -h 127.0.0.1 -U "$DB_USER" -d test -qc "TRUNCATE hl7_message, audit_event" 2>/dev/null || true
+psql -h 127.0.0.1 -U "$DB_USER" -d test -qc "TRUNCATE hl7_message, audit_event, outbox_message" 2>/dev/null || true
 
 CARAVAN_DB_URL="$DB_URL" CARAVAN_DB_USER="$DB_USER" CARAVAN_MLLP_PORT=$PORT CARAVAN_HTTP_PORT=${BENCH_HTTP_PORT:-18080} \
   CARAVAN_MRN_TYPES=${CARAVAN_MRN_TYPES:-MR} CARAVAN_NHS_TYPES=${CARAVAN_NHS_TYPES:-SS} \

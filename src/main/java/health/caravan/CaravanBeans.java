@@ -8,7 +8,15 @@ import java.time.ZoneId;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.hl7.HL7MLLPNettyEncoderFactory;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.MicrometerUtils;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.KeyStoreParameters;
@@ -28,6 +36,12 @@ import health.caravan.processors.ReceiveHl7OverHttp;
 import health.caravan.processors.ReceiveHl7OverMllp;
 import health.caravan.processors.RequireToken;
 import health.caravan.processors.VersionInfo;
+import health.caravan.publish.EmbeddedAmqpBroker;
+import health.caravan.publish.OutboxHealthCheck;
+import health.caravan.publish.OutboxRelay;
+import health.caravan.publish.OutboxTable;
+import health.caravan.publish.PublicationSettings;
+import health.caravan.publish.RabbitPublisher;
 import health.caravan.security.JwtAuthenticator;
 import health.caravan.store.Database;
 import health.caravan.store.MessageStore;
@@ -62,11 +76,19 @@ public final class CaravanBeans implements CamelConfiguration {
         registry.bind("messageStore", store);
         registry.bind("dataSource", dataSource);
 
+        // share Camel's Prometheus registry (served at /observe/metrics); create it if Camel has not yet
+        MeterRegistry meters = MicrometerUtils.getMeterRegistryFromCamelRegistry(registry, MicrometerConstants.METRICS_REGISTRY_NAME);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        }
+        startPublication(context, s, store, meters);
+
         ZoneId zone = ZoneId.of(s.get("caravan.timezone"));
         IdentifierTypes identifierTypes = IdentifierTypes.parse(s.get("caravan.identifiers.mrn-types"),
                 s.get("caravan.identifiers.nhs-types"));
         InboundPipeline pipeline = new InboundPipeline(store, identifierTypes, zone, Clock.systemUTC(),
-                s.get("caravan.ack.application"), s.getLong("caravan.store.ack-timeout-ms"));
+                s.get("caravan.ack.application"), s.getLong("caravan.store.ack-timeout-ms"), meters);
         registry.bind("inboundPipeline", pipeline);
 
         // MLLP listener parts
@@ -91,6 +113,62 @@ public final class CaravanBeans implements CamelConfiguration {
         if (authenticator.usesGeneratedKey()) {
             printDevelopmentToken(authenticator, s.get("caravan.jwt.issuer"));
         }
+    }
+
+    /**
+     * The outbox (written with every accepted message), the broker (RabbitMQ at CARAVAN_RABBITMQ_URL,
+     * else an embedded one) and the relay between them, stopped before the store so it can flush.
+     */
+    private static void startPublication(CamelContext context, Settings s, MessageStore store,
+                                         MeterRegistry meters) throws Exception {
+        PublicationSettings publication = new PublicationSettings(s.get("caravan.publish.exchange"),
+                s.get("caravan.publish.routing-key"), s.get("caravan.publish.dead-letter-exchange"),
+                s.get("caravan.publish.retry-exchange"), s.getLong("caravan.publish.retry-ttl-ms"),
+                "bzip2".equalsIgnoreCase(s.get("caravan.publish.compression")));
+        OutboxTable outbox = new OutboxTable(store.dataSource(), publication);
+        store.addOutboxWriter(outbox);
+
+        String amqpUri = s.get("caravan.rabbitmq.url");
+        boolean embedded = amqpUri == null || amqpUri.isBlank();
+        if (embedded) {
+            EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start(Path.of(s.get("caravan.data-dir")),
+                    s.get("caravan.amqp.host"), s.getInt("caravan.amqp.port"));
+            amqpUri = broker.uri();
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    broker.close();
+                }
+            }, true, true);
+        }
+        RabbitPublisher publisher = new RabbitPublisher(amqpUri, publication, !embedded);
+        LOG.info("Publishing ADT actions to {} (exchange {}, routing key {})", publisher.description(),
+                publication.exchange(), publication.routingKey());
+        OutboxRelay relay = new OutboxRelay(outbox, publisher, s.getInt("caravan.outbox.batch-size"),
+                s.getLong("caravan.outbox.max-backoff-ms"));
+        store.addCommitListener(relay::wake);
+        context.getRegistry().bind("outboxRelay", relay);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStart() {
+                relay.start();
+            }
+
+            @Override
+            protected void doStop() {
+                relay.close();
+            }
+        }, true, true);
+        Gauge.builder("caravan.outbox.pending", relay, OutboxRelay::pendingCount)
+                .description("Accepted messages waiting to be published").register(meters);
+        Gauge.builder("caravan.outbox.oldest.pending.seconds", relay, r -> r.oldestPendingAge().toMillis() / 1000.0)
+                .description("Age of the oldest message waiting to be published").register(meters);
+        FunctionCounter.builder("caravan.outbox.published", relay, OutboxRelay::publishedCount)
+                .description("Messages published and confirmed by the broker").register(meters);
+        FunctionCounter.builder("caravan.outbox.publish.failures", relay, OutboxRelay::failureCount)
+                .description("Failed publish attempts (retried)").register(meters);
+        HealthCheckRegistry.get(context).register(
+                new OutboxHealthCheck(relay, s.getLong("caravan.outbox.unhealthy-after-seconds")));
     }
 
     private static SSLContextParameters tls(Settings s) {

@@ -16,11 +16,13 @@ import health.caravan.support.Ack;
 import health.caravan.support.Fixtures;
 import health.caravan.support.HttpApi;
 import health.caravan.support.MllpClient;
+import health.caravan.support.RabbitConsumer;
 import health.caravan.support.TestCaravan;
 
 /**
  * The out-of-the-box run: no database server (embedded H2 under the data dir), no signing key (a
- * generated key and a development token printed at start-up). ADT in over MLLP and HTTP.
+ * generated key and a development token printed at start-up), no broker (the embedded AMQP 0-9-1
+ * broker). ADT in over MLLP and HTTP, actions out through the embedded broker.
  */
 class EmbeddedDefaultsSmokeTest {
 
@@ -33,6 +35,9 @@ class EmbeddedDefaultsSmokeTest {
         o.put("caravan.db.user", "");
         o.put("caravan.jwt.hs-key", "");
         o.put("caravan.jwt.issuer", "http://localhost:8080/");
+        o.put("caravan.rabbitmq.url", "");
+        int amqpPort = TestCaravan.freePort();
+        o.put("caravan.amqp.port", String.valueOf(amqpPort));
 
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -49,8 +54,13 @@ class EmbeddedDefaultsSmokeTest {
             String token = printed.lines().dropWhile(l -> !l.contains("Caravan development token")).skip(1).findFirst().orElseThrow().trim();
 
             byte[] a01 = Fixtures.resource("fixtures/polaris/inbound/A01.hl7");
-            try (MllpClient client = caravan.mllp()) {
+            try (RabbitConsumer consumer = new RabbitConsumer("amqp://guest:guest@127.0.0.1:" + amqpPort);
+                 MllpClient client = caravan.mllp()) {
                 assertEquals("AA", new Ack(client.send(a01)).code());
+                RabbitConsumer.Delivery published = consumer.next(15_000);
+                assertNotNull(published, "published through the embedded AMQP broker");
+                assertEquals(Fixtures.JSON.readTree(Fixtures.resource("fixtures/polaris/inbound/A01.expected.json")).get("actions"),
+                        Fixtures.JSON.readTree(published.body()).get("actions"));
             }
             byte[] a02 = Fixtures.resource("fixtures/polaris/inbound/A02.hl7");
             HttpApi.Response r = caravan.http.postHl7(token, a02);

@@ -6,12 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +46,12 @@ public final class InboundPipeline {
     private final Clock clock;
     private final long storeTimeoutMillis;
     private final ObjectMapper json = new ObjectMapper();
+    private final MeterRegistry meters;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public InboundPipeline(MessageStore store, IdentifierTypes identifierTypes, ZoneId zone, Clock clock,
-                           String ownApplication, long storeTimeoutMillis) {
+                           String ownApplication, long storeTimeoutMillis, MeterRegistry meters) {
+        this.meters = meters;
         this.store = store;
         this.clock = clock;
         this.rules = new AdtInboundRules(identifierTypes, zone);
@@ -160,6 +166,9 @@ public final class InboundPipeline {
             throw new StoreUnavailableException("interrupted while storing", e);
         }
         MessageState state = outcome.duplicate() ? MessageState.DUPLICATE : r.state;
+        counters.computeIfAbsent(r.transport + state, k -> Counter.builder("caravan.hl7.messages")
+                .description("HL7 v2 messages received and stored, by transport and outcome")
+                .tag("transport", r.transport).tag("outcome", state.name()).register(meters)).increment();
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} message {} type={} stored as {}", r.transport, r.uuid, r.messageType, state);
         }

@@ -46,6 +46,7 @@ public final class MessageStore implements AutoCloseable {
     private final int maxBatch;
     private final List<Thread> writers = new ArrayList<>();
     private final List<OutboxWriter> outboxWriters = new ArrayList<>();
+    private final List<Runnable> commitListeners = new ArrayList<>();
     private volatile boolean running = true;
 
     /** Something else written in the same transaction as the messages (e.g. the publication outbox). */
@@ -70,6 +71,11 @@ public final class MessageStore implements AutoCloseable {
 
     public void addOutboxWriter(OutboxWriter writer) {
         outboxWriters.add(writer);
+    }
+
+    /** Runs after every commit (e.g. to wake the outbox relay). */
+    public void addCommitListener(Runnable listener) {
+        commitListeners.add(listener);
     }
 
     public DataSource dataSource() {
@@ -143,6 +149,7 @@ public final class MessageStore implements AutoCloseable {
             for (Pending p : batch) {
                 p.future.complete(new StoreOutcome(p.record.duplicate, p.record.effectiveAck()));
             }
+            commitListeners.forEach(Runnable::run);
         } catch (SQLException e) {
             LOG.warn("Message store unavailable: {} message(s) not stored ({})", batch.size(), e.getClass().getSimpleName());
             StoreUnavailableException failure = new StoreUnavailableException("message store unavailable", e);

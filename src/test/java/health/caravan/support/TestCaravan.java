@@ -42,6 +42,11 @@ public final class TestCaravan implements AutoCloseable {
         return user == null || user.isBlank() ? "postgres" : user;
     }
 
+    public static String rabbitUrl() {
+        String url = System.getenv("CARAVAN_TEST_RABBITMQ_URL");
+        return url == null || url.isBlank() ? "amqp://guest:guest@127.0.0.1:5672" : url;
+    }
+
     /** Settings every test instance uses; add or replace entries before {@link #start}. */
     public static Map<String, String> defaults() throws IOException {
         Map<String, String> o = new HashMap<>();
@@ -53,6 +58,7 @@ public final class TestCaravan implements AutoCloseable {
         o.put("caravan.jwt.hs-key", HS_KEY);
         o.put("caravan.epr.issuer", EPR_ISSUER);
         o.put("caravan.epr.hs-key", EPR_KEY);
+        o.put("caravan.rabbitmq.url", rabbitUrl());
         o.put("camel.main.jmx-enabled", "false");
         return o;
     }
@@ -76,11 +82,13 @@ public final class TestCaravan implements AutoCloseable {
         return new MllpClient("127.0.0.1", mllpPort);
     }
 
-    /** Empties Caravan's tables on the test PostgreSQL. */
+    /** Empties Caravan's tables on the test PostgreSQL (creating them first on a fresh database). */
     public static void truncatePostgres() throws SQLException {
+        org.flywaydb.core.Flyway.configure().dataSource(postgresUrl(), postgresUser(), null)
+                .locations("classpath:db/migration").load().migrate();
         try (Connection c = DriverManager.getConnection(postgresUrl(), postgresUser(), null);
              Statement s = c.createStatement()) {
-            s.execute("TRUNCATE hl7_message, audit_event");
+            s.execute("TRUNCATE hl7_message, audit_event, outbox_message");
         }
     }
 

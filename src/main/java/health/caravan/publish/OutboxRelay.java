@@ -1,0 +1,202 @@
+package health.caravan.publish;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves outbox rows to the broker: read the oldest pending rows in id order, publish them with
+ * confirms, delete them. While the broker is away it retries with exponential back-off (with jitter,
+ * capped); acknowledged messages simply wait in the outbox. Woken after every commit, and polls
+ * besides. One relay per database holds a lease, so replicas never publish the same rows in parallel.
+ * At-least-once: a batch whose confirms did not all arrive is published again (consumers drop repeats
+ * by {@code dhos_connector_message_uuid}).
+ */
+public final class OutboxRelay implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final long LEASE_MILLIS = 15_000;
+
+    private final OutboxTable outbox;
+    private final RabbitPublisher publisher;
+    private final int batchSize;
+    private final long maxBackoffMillis;
+    private final String owner = "relay-" + UUID.randomUUID();
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long published;
+    private volatile long failures;
+    private volatile OutboxTable.Backlog backlog = new OutboxTable.Backlog(0, null);
+    private long leaseRenewedAt;
+    private boolean leader;
+
+    public OutboxRelay(OutboxTable outbox, RabbitPublisher publisher, int batchSize, long maxBackoffMillis) {
+        this.outbox = outbox;
+        this.publisher = publisher;
+        this.batchSize = batchSize;
+        this.maxBackoffMillis = maxBackoffMillis;
+        this.thread = new Thread(this::loop, "caravan-outbox-relay");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Called after a commit that wrote outbox rows. */
+    public void wake() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    private void loop() {
+        int failuresInARow = 0;
+        while (running) {
+            try {
+                if (!holdLease()) {
+                    refreshBacklog();
+                    pause(LEASE_MILLIS / 3);
+                    continue;
+                }
+                List<OutboxRow> rows = outbox.pending(batchSize);
+                if (rows.isEmpty()) {
+                    refreshBacklog();
+                    wake.tryAcquire(1, TimeUnit.SECONDS);
+                    continue;
+                }
+                publisher.publish(rows, 10_000);
+                outbox.delete(rows);
+                published += rows.size();
+                if (failuresInARow > 0) {
+                    LOG.info("Publishing resumed after {} failed attempt(s)", failuresInARow);
+                }
+                failuresInARow = 0;
+                if (rows.size() < batchSize) {
+                    refreshBacklog();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                failures++;
+                failuresInARow++;
+                long delay = backoff(failuresInARow);
+                LOG.warn("Outbox publish failed ({}: {}); retrying in {} ms", e.getClass().getSimpleName(),
+                        safeMessage(e), delay);
+                refreshBacklogQuietly();
+                pause(delay);
+            }
+        }
+    }
+
+    private boolean holdLease() throws Exception {
+        long now = System.currentTimeMillis();
+        if (leader && now - leaseRenewedAt < LEASE_MILLIS / 3) {
+            return true;
+        }
+        boolean held = outbox.holdLease(owner, LEASE_MILLIS);
+        if (held != leader) {
+            LOG.info(held ? "This instance now relays the outbox" : "Another instance relays the outbox");
+        }
+        leader = held;
+        leaseRenewedAt = now;
+        return held;
+    }
+
+    long backoff(int attempt) {
+        long base = Math.min(maxBackoffMillis, 250L << Math.min(attempt - 1, 16));
+        return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+    }
+
+    private static String safeMessage(Exception e) {
+        Throwable t = e;
+        while ((t.getMessage() == null || t.getMessage().isBlank()) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? "" : m.replaceAll("amqps?://[^@\\s]*@", "amqp://");
+    }
+
+    private void pause(long millis) {
+        try {
+            wake.tryAcquire(0, TimeUnit.MILLISECONDS);
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private void refreshBacklog() throws Exception {
+        backlog = outbox.backlog();
+    }
+
+    private void refreshBacklogQuietly() {
+        try {
+            refreshBacklog();
+        } catch (Exception ignored) {
+            // the database may be the thing that is down
+        }
+    }
+
+    public long pendingCount() {
+        return backlog.pending();
+    }
+
+    /** Age of the oldest pending row, zero when none. */
+    public Duration oldestPendingAge() {
+        LocalDateTime oldest = backlog.oldest();
+        return oldest == null ? Duration.ZERO : Duration.between(oldest, LocalDateTime.now(ZoneOffset.UTC));
+    }
+
+    public long publishedCount() {
+        return published;
+    }
+
+    public long failureCount() {
+        return failures;
+    }
+
+    public boolean brokerConnected() {
+        return publisher.connected();
+    }
+
+    public boolean isLeader() {
+        return leader;
+    }
+
+    /** Graceful stop: give pending rows a last chance to go out, then release the lease. */
+    @Override
+    public void close() {
+        running = false;
+        wake.release();
+        try {
+            thread.join(5_000);
+            if (leader) {
+                List<OutboxRow> rows = outbox.pending(batchSize);
+                long deadline = System.currentTimeMillis() + 5_000;
+                while (!rows.isEmpty() && System.currentTimeMillis() < deadline) {
+                    publisher.publish(rows, 5_000);
+                    outbox.delete(rows);
+                    rows = outbox.pending(batchSize);
+                }
+                outbox.releaseLease(owner);
+            }
+        } catch (Exception e) {
+            LOG.info("Outbox not fully flushed at shutdown ({}); it is published after the next start",
+                    e.getClass().getSimpleName());
+        } finally {
+            publisher.close();
+        }
+    }
+}
