@@ -4,7 +4,8 @@
 #
 #   mvn -q package -DskipTests && bench/durable-mllp-ingest.sh [messages] [warmup]
 #
-# Needs PostgreSQL on 127.0.0.1:5432 (database test, trust auth) and ../shared/tools/MllpLoad.java
+# Accepted messages are also published (outbox → the local RabbitMQ), as in production.
+# Needs PostgreSQL on 127.0.0.1:5432 (database test, trust auth), RabbitMQ on 5672, and ../shared/tools/MllpLoad.java
 # (or MLLP_LOAD=/path/to/MllpLoad.java). Its US template uses identifier types MR/SS, mapped here
 # with CARAVAN_MRN_TYPES / CARAVAN_NHS_TYPES. Prints one result line per connection count.
 set -euo pipefail
@@ -19,7 +20,8 @@ DB_USER=${CARAVAN_DB_USER:-postgres}
 
 psql -h 127.0.0.1 -U "$DB_USER" -d test -qc "TRUNCATE hl7_message, audit_event, outbox_message" 2>/dev/null || true
 
-CARAVAN_DB_URL="$DB_URL" CARAVAN_DB_USER="$DB_USER" CARAVAN_MLLP_PORT=$PORT CARAVAN_HTTP_PORT=${BENCH_HTTP_PORT:-18080} \
+CARAVAN_DB_URL="$DB_URL" CARAVAN_DB_USER="$DB_USER" CARAVAN_MLLP_PORT=$PORT \
+  CARAVAN_RABBITMQ_URL=${CARAVAN_RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672} CARAVAN_HTTP_PORT=${BENCH_HTTP_PORT:-18080} \
   CARAVAN_MRN_TYPES=${CARAVAN_MRN_TYPES:-MR} CARAVAN_NHS_TYPES=${CARAVAN_NHS_TYPES:-SS} \
   CARAVAN_JWT_HS_KEY=bench-only-key-0123456789abcdef-0123456789abcdef-0123456789abcdef \
   java ${CARAVAN_JAVA_OPTS:--Xmx1g} -jar target/caravan.jar > target/bench-caravan.log 2>&1 &

@@ -145,7 +145,7 @@ public final class CaravanBeans implements CamelConfiguration {
         LOG.info("Publishing ADT actions to {} (exchange {}, routing key {})", publisher.description(),
                 publication.exchange(), publication.routingKey());
         OutboxRelay relay = new OutboxRelay(outbox, publisher, s.getInt("caravan.outbox.batch-size"),
-                s.getLong("caravan.outbox.max-backoff-ms"));
+                s.getLong("caravan.outbox.max-backoff-ms"), s.getLong("caravan.outbox.linger-ms"));
         store.addCommitListener(relay::wake);
         context.getRegistry().bind("outboxRelay", relay);
         context.addService(new ServiceSupport() {

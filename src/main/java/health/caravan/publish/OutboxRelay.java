@@ -29,6 +29,7 @@ public final class OutboxRelay implements AutoCloseable {
     private final RabbitPublisher publisher;
     private final int batchSize;
     private final long maxBackoffMillis;
+    private final long lingerMillis;
     private final String owner = "relay-" + UUID.randomUUID();
     private final Semaphore wake = new Semaphore(0);
     private final Thread thread;
@@ -39,8 +40,14 @@ public final class OutboxRelay implements AutoCloseable {
     private long leaseRenewedAt;
     private boolean leader;
 
-    public OutboxRelay(OutboxTable outbox, RabbitPublisher publisher, int batchSize, long maxBackoffMillis) {
+    /**
+     * @param lingerMillis after being woken, wait this long so one read, one publish round and one delete
+     *                     cover many messages (less database work per message under load)
+     */
+    public OutboxRelay(OutboxTable outbox, RabbitPublisher publisher, int batchSize, long maxBackoffMillis,
+                       long lingerMillis) {
         this.outbox = outbox;
+        this.lingerMillis = lingerMillis;
         this.publisher = publisher;
         this.batchSize = batchSize;
         this.maxBackoffMillis = maxBackoffMillis;
@@ -71,7 +78,9 @@ public final class OutboxRelay implements AutoCloseable {
                 List<OutboxRow> rows = outbox.pending(batchSize);
                 if (rows.isEmpty()) {
                     refreshBacklog();
-                    wake.tryAcquire(1, TimeUnit.SECONDS);
+                    if (wake.tryAcquire(1, TimeUnit.SECONDS) && lingerMillis > 0) {
+                        Thread.sleep(lingerMillis);
+                    }
                     continue;
                 }
                 publisher.publish(rows, 10_000);
@@ -83,6 +92,9 @@ public final class OutboxRelay implements AutoCloseable {
                 failuresInARow = 0;
                 if (rows.size() < batchSize) {
                     refreshBacklog();
+                    if (lingerMillis > 0) {
+                        Thread.sleep(lingerMillis);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -137,8 +149,15 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
+    private long backlogReadAt;
+
+    /** Re-reads the backlog figures for metrics and health, at most once a second. */
     private void refreshBacklog() throws Exception {
-        backlog = outbox.backlog();
+        long now = System.currentTimeMillis();
+        if (now - backlogReadAt >= 1000) {
+            backlogReadAt = now;
+            backlog = outbox.backlog();
+        }
     }
 
     private void refreshBacklogQuietly() {

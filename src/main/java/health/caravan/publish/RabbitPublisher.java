@@ -108,7 +108,8 @@ public final class RabbitPublisher implements AutoCloseable {
 
     private AMQP.BasicProperties properties(OutboxRow row) {
         Map<String, Object> headers = new HashMap<>();
-        headers.put("caravan_received_at", row.created().toInstant(ZoneOffset.UTC).toEpochMilli());
+        java.time.Instant received = row.created().toInstant(ZoneOffset.UTC);
+        headers.put("caravan_received_at_us", received.getEpochSecond() * 1_000_000L + received.getNano() / 1_000);
         AMQP.BasicProperties.Builder b = new AMQP.BasicProperties.Builder()
                 .deliveryMode(2)
                 .messageId(row.messageUuid())

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code hl7_message} table. Writes go through a group commit: callers on many connections hand
  * their record to a small pool of writer threads, each of which stores everything waiting in one
- * transaction (duplicate check, batch insert, commit) and only then completes the callers' futures.
- * One fsync then covers many messages, which is how durable ingest stays fast.
+ * transaction (batch insert, outbox rows, commit) and only then completes the callers' futures. One
+ * fsync then covers many messages, which is how durable ingest stays fast. Duplicates are found by the
+ * unique index on the control id: a batch that hits it is rolled back and written again one message at
+ * a time, each first checking whether its control id is taken (then it is stored as a duplicate, AR).
  */
 public final class MessageStore implements AutoCloseable {
 
@@ -120,7 +122,10 @@ public final class MessageStore implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                markDuplicates(c, batch);
+                if (!mayRetryOneByOne) {
+                    // retry path: look for taken control ids first (the fast path lets the unique index find them)
+                    markDuplicates(c, batch);
+                }
                 insert(c, batch);
                 List<MessageRecord> records = new ArrayList<>(batch.size());
                 batch.forEach(p -> records.add(p.record));
@@ -137,7 +142,7 @@ public final class MessageStore implements AutoCloseable {
                     return;
                 }
                 if (isUniqueViolation(e) && mayRetryOneByOne) {
-                    // another writer (or replica) committed the same control id meanwhile: redo one by one
+                    // a control id is already stored (or twice in this batch): redo one by one, checking first
                     for (Pending p : batch) {
                         p.record.clearDuplicate();
                         writeBatch(List.of(p), false);

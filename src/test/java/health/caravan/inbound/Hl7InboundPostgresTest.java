@@ -143,6 +143,39 @@ class Hl7InboundPostgresTest {
     }
 
     @Test
+    void sameControlIdAtTheSameTimeOnManyConnections() throws Exception {
+        int senders = 8;
+        byte[] message = Messages.a01("RACE-0001", "800009").getBytes(StandardCharsets.ISO_8859_1);
+        List<MllpClient> clients = new ArrayList<>();
+        for (int i = 0; i < senders; i++) {
+            clients.add(caravan.mllp());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        List<Future<String>> acks = new ArrayList<>();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        for (MllpClient client : clients) {
+            acks.add(pool.submit(() -> {
+                go.await();
+                try (client) {
+                    return new Ack(client.send(message)).code();
+                }
+            }));
+        }
+        go.countDown();
+        List<String> codes = new ArrayList<>();
+        for (Future<String> f : acks) {
+            codes.add(f.get());
+        }
+        pool.shutdown();
+        assertEquals(1, codes.stream().filter("AA"::equals).count(), codes.toString());
+        assertEquals(senders - 1, codes.stream().filter("AR"::equals).count(), codes.toString());
+        assertEquals(senders, count("SELECT count(*) FROM hl7_message"));
+        assertEquals(1, count("SELECT count(*) FROM hl7_message WHERE message_control_id = 'RACE-0001'"));
+        assertEquals(1, count("SELECT count(*) FROM hl7_message WHERE state = 'ACCEPTED'"), "only the accepted one is published");
+        assertEquals(senders - 1, count("SELECT count(*) FROM hl7_message WHERE state = 'DUPLICATE' AND ack_status = 'AR'"));
+    }
+
+    @Test
     void searchGetAndPatch() throws Exception {
         String u1 = http.postHl7(token, Messages.a01("SRCH-1", "800002").getBytes()).json().get("uuid").asText();
         String u2 = http.postHl7(token, Messages.a01("SRCH-2", "800002").getBytes()).json().get("uuid").asText();
