@@ -18,7 +18,7 @@ CARAVAN_DB_URL="jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true
   CARAVAN_RABBITMQ_URL="$RABBIT" CARAVAN_MLLP_PORT=$PORT CARAVAN_HTTP_PORT=${BENCH_HTTP_PORT:-18080} \
   CARAVAN_MRN_TYPES=MR CARAVAN_NHS_TYPES=SS \
   CARAVAN_JWT_HS_KEY=bench-only-key-0123456789abcdef-0123456789abcdef-0123456789abcdef \
-  java -Xmx1g -jar target/caravan.jar > target/bench-caravan.log 2>&1 &
+  java -Xmx1g ${CARAVAN_JAVA_OPTS:-} -jar target/caravan.jar > target/bench-caravan.log 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.5; done
