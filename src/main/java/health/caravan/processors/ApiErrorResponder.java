@@ -19,9 +19,7 @@ public final class ApiErrorResponder implements Processor {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (e instanceof ApiException api) {
             HttpResponses.error(exchange, api.status(), api.getMessage());
-        } else if (e instanceof AuthException auth) {
-            HttpResponses.error(exchange, auth.status(), auth.getMessage());
-            if (auth.status() == 401) {
+            if (e instanceof AuthException && api.status() == 401) {
                 exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
             }
         } else if (e instanceof StoreUnavailableException) {

@@ -1,16 +1,11 @@
 package health.caravan.security;
 
-/** Authentication (401) or authorisation (403) failure; the message is safe to return to the caller. */
-public class AuthException extends RuntimeException {
+import health.caravan.web.ApiException;
 
-    private final int status;
+/** Authentication (401) or authorisation (403) failure; the message is safe to return to the caller. */
+public class AuthException extends ApiException {
 
     public AuthException(int status, String message) {
-        super(message);
-        this.status = status;
-    }
-
-    public int status() {
-        return status;
+        super(status, message);
     }
 }
