@@ -3,7 +3,20 @@ package health.caravan.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.Map;
+
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +27,7 @@ import health.caravan.support.Messages;
 import health.caravan.support.TestCaravan;
 import health.caravan.support.Tokens;
 
-/** The auth matrix: per-route scopes and issuers, 401 versus 403, open endpoints. */
+/** The auth matrix: per-route scopes and issuers, 401 versus 403, RS256 through a JWKS URL, open endpoints. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpAuthTest {
 
@@ -24,15 +37,49 @@ class HttpAuthTest {
     private TestCaravan caravan;
     private HttpApi http;
 
+    private RSAKey rsaKey;
+    private HttpServer jwks;
+
     @BeforeAll
     void start() throws Exception {
-        caravan = TestCaravan.startOnPostgres();
+        // an identity provider publishing its RS256 key as a JWKS, played by a real HTTP server
+        rsaKey = new RSAKeyGenerator(2048).keyID("test-rs256").generate();
+        byte[] jwksBody = new JWKSet(rsaKey.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        jwks.createContext("/.well-known/jwks.json", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, jwksBody.length);
+            exchange.getResponseBody().write(jwksBody);
+            exchange.close();
+        });
+        jwks.start();
+        Map<String, String> o = TestCaravan.defaults();
+        o.put("caravan.jwt.jwks-url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/.well-known/jwks.json");
+        caravan = TestCaravan.start(o);
         http = caravan.http;
     }
 
     @AfterAll
     void stop() throws Exception {
         caravan.close();
+        jwks.stop(0);
+    }
+
+    private String rs256(String issuer, String scope, RSAKey key) throws Exception {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).audience(TestCaravan.ISSUER)
+                .expirationTime(new Date(System.currentTimeMillis() + 300_000)).claim("scope", scope).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    @Test
+    void rs256TokensThroughJwks() throws Exception {
+        assertEquals(200, get(rs256(TestCaravan.ISSUER, READ, rsaKey)));
+        assertEquals(403, get(rs256(TestCaravan.ISSUER, WRITE, rsaKey)));
+        RSAKey stranger = new RSAKeyGenerator(2048).keyID("test-rs256").generate();
+        assertEquals(401, get(rs256(TestCaravan.ISSUER, READ, stranger)), "signed by a key not in the JWKS");
+        assertEquals(401, get(rs256(TestCaravan.EPR_ISSUER, WRITE, rsaKey)), "the EPR issuer uses HMAC only");
     }
 
     private int post(String token) throws Exception {
