@@ -5,7 +5,6 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +25,7 @@ import health.caravan.store.MessageState;
 import health.caravan.store.MessageStore;
 import health.caravan.store.StoreOutcome;
 import health.caravan.store.StoreUnavailableException;
+import health.caravan.store.TimeOrderedUuid;
 import health.caravan.transformations.AckCode;
 import health.caravan.transformations.AdtDecision;
 import health.caravan.transformations.AdtInboundRules;
@@ -141,7 +141,7 @@ public final class InboundPipeline {
 
     private MessageRecord newRecord(String content, Reception from) {
         MessageRecord r = new MessageRecord();
-        r.uuid = UUID.randomUUID().toString();
+        r.uuid = TimeOrderedUuid.next().toString();
         r.created = clock.instant();
         r.createdBy = from.receivedBy();
         r.content = content;

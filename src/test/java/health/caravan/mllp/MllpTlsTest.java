@@ -3,12 +3,7 @@ package health.caravan.mllp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.util.List;
 import java.util.Map;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -25,37 +20,26 @@ import health.caravan.support.Ack;
 import health.caravan.support.Messages;
 import health.caravan.support.MllpClient;
 import health.caravan.support.TestCaravan;
+import health.caravan.support.TestCertificates;
 
 /** MLLP over TLS with client-certificate authentication, keys made with the JDK's keytool for this test. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MllpTlsTest {
 
-    private static final String PASSWORD = "changeit-test";
+    private static final String PASSWORD = TestCertificates.PASSWORD;
 
-    private Path dir;
+    private TestCertificates certs;
     private TestCaravan caravan;
 
     @BeforeAll
     void start() throws Exception {
-        dir = Files.createTempDirectory("caravan-tls");
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", path("server.p12"), "-storepass", PASSWORD);
-        keytool("-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=sending-system",
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", path("client.p12"), "-storepass", PASSWORD);
-        keytool("-exportcert", "-alias", "server", "-keystore", path("server.p12"), "-storepass", PASSWORD, "-file", path("server.crt"));
-        keytool("-exportcert", "-alias", "client", "-keystore", path("client.p12"), "-storepass", PASSWORD, "-file", path("client.crt"));
-        keytool("-importcert", "-noprompt", "-alias", "client", "-file", path("client.crt"), "-storetype", "PKCS12",
-                "-keystore", path("server-trust.p12"), "-storepass", PASSWORD);
-        keytool("-importcert", "-noprompt", "-alias", "server", "-file", path("server.crt"), "-storetype", "PKCS12",
-                "-keystore", path("client-trust.p12"), "-storepass", PASSWORD);
-
+        certs = TestCertificates.create();
         Map<String, String> o = TestCaravan.defaults();
         o.put("caravan.mllp.tls.enabled", "true");
         o.put("caravan.mllp.tls.client-auth", "true");
-        o.put("caravan.mllp.tls.keystore", path("server.p12"));
+        o.put("caravan.mllp.tls.keystore", certs.path("server.p12"));
         o.put("caravan.mllp.tls.keystore-password", PASSWORD);
-        o.put("caravan.mllp.tls.truststore", path("server-trust.p12"));
+        o.put("caravan.mllp.tls.truststore", certs.path("server-trust.p12"));
         o.put("caravan.mllp.tls.truststore-password", PASSWORD);
         caravan = TestCaravan.start(o);
     }
@@ -95,36 +79,13 @@ class MllpTlsTest {
 
     private SSLSocket socket(boolean withClientCertificate) throws Exception {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(load("client-trust.p12"));
+        tmf.init(certs.load("client-trust.p12"));
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(load("client.p12"), PASSWORD.toCharArray());
+        kmf.init(certs.load("client.p12"), PASSWORD.toCharArray());
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(withClientCertificate ? kmf.getKeyManagers() : null, tmf.getTrustManagers(), null);
         SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", caravan.mllpPort);
         socket.startHandshake();
         return socket;
-    }
-
-    private KeyStore load(String name) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (FileInputStream in = new FileInputStream(path(name))) {
-            ks.load(in, PASSWORD.toCharArray());
-        }
-        return ks;
-    }
-
-    private String path(String name) {
-        return dir.resolve(name).toString();
-    }
-
-    private static void keytool(String... args) throws Exception {
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        List<String> cmd = new java.util.ArrayList<>(List.of(keytool.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("keytool failed: " + out);
-        }
     }
 }
