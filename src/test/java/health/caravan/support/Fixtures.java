@@ -63,6 +63,14 @@ public final class Fixtures {
         }
     }
 
+    /** File names in a resource folder. */
+    public static List<String> resourceNames(String dir) throws IOException, URISyntaxException {
+        Path path = Path.of(Fixtures.class.getClassLoader().getResource(dir).toURI());
+        try (Stream<Path> files = Files.list(path)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
     public static byte[] resource(String name) {
         try (InputStream in = Fixtures.class.getClassLoader().getResourceAsStream(name)) {
             return in.readAllBytes();
