@@ -3,7 +3,11 @@ package health.caravan;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
@@ -27,10 +31,16 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import health.caravan.delivery.Deliverer;
+import health.caravan.delivery.DeliveryStore;
+import health.caravan.delivery.EprAdapterClient;
+import health.caravan.delivery.OruService;
 import health.caravan.inbound.InboundPipeline;
 import health.caravan.mllp.MllpFrameDecoderFactory;
 import health.caravan.mllp.MllpIdleTimeoutFactory;
 import health.caravan.processors.ApiErrorResponder;
+import health.caravan.processors.DeliveryApi;
+import health.caravan.processors.ReceiveOruRequest;
 import health.caravan.processors.MessageQueries;
 import health.caravan.processors.ReceiveHl7OverHttp;
 import health.caravan.processors.ReceiveHl7OverMllp;
@@ -46,6 +56,7 @@ import health.caravan.security.JwtAuthenticator;
 import health.caravan.store.Database;
 import health.caravan.store.MessageStore;
 import health.caravan.transformations.IdentifierTypes;
+import health.caravan.transformations.OruSettings;
 
 /**
  * Creates Caravan's beans from {@code caravan.*} properties and binds them under the names the YAML
@@ -110,6 +121,8 @@ public final class CaravanBeans implements CamelConfiguration {
         registry.bind("apiErrorResponder", new ApiErrorResponder());
         registry.bind("versionInfo", new VersionInfo());
 
+        configureOutbound(registry, s, store, zone);
+
         if (authenticator.usesGeneratedKey()) {
             printDevelopmentToken(authenticator, s.get("caravan.jwt.issuer"));
         }
@@ -169,6 +182,29 @@ public final class CaravanBeans implements CamelConfiguration {
                 .description("Failed publish attempts (retried)").register(meters);
         HealthCheckRegistry.get(context).register(
                 new OutboxHealthCheck(relay, s.getLong("caravan.outbox.unhealthy-after-seconds")));
+    }
+
+    /** ORU^R01 building and durable delivery to the EPR service adapter. */
+    private static void configureOutbound(Registry registry, Settings s, MessageStore store, ZoneId zone) {
+        DeliveryStore deliveries = new DeliveryStore(store.dataSource());
+        String eprUrl = s.get("caravan.epr.url");
+        EprAdapterClient epr = eprUrl == null || eprUrl.isBlank() ? null
+                : new EprAdapterClient(eprUrl, s.get("caravan.epr.issuer"), s.get("caravan.epr.hs-key"),
+                        s.get("caravan.epr.scope"), Duration.ofMillis(s.getLong("caravan.epr.timeout-ms")));
+        Deliverer deliverer = new Deliverer(deliveries, epr, s.getInt("caravan.delivery.max-attempts"),
+                s.getLong("caravan.delivery.base-backoff-ms"), s.getLong("caravan.delivery.max-backoff-ms"));
+        Path settingsFile = Path.of(s.get("caravan.oru.settings"));
+        Supplier<OruSettings> oruSettings = () -> {
+            try {
+                return OruSettings.fromTrustomer(new ObjectMapper().readTree(settingsFile.toFile()));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("Cannot read ORU settings " + settingsFile, e);
+            }
+        };
+        registry.bind("deliverer", deliverer);
+        registry.bind("deliveryApi", new DeliveryApi(deliveries));
+        registry.bind("receiveOruRequest", new ReceiveOruRequest(
+                new OruService(oruSettings, zone, Clock.systemUTC(), deliveries, deliverer)));
     }
 
     private static SSLContextParameters tls(Settings s) {

@@ -15,7 +15,9 @@ public enum MessageState {
     /** HTTP body whose base64 or UTF-8 could not be decoded. */
     UNDECODABLE,
     /** HTTP request that was not a valid {"type":"HL7v2","body":...} object. */
-    INVALID_REQUEST;
+    INVALID_REQUEST,
+    /** A message Caravan generated and delivers (ORU^R01, CDA); see the delivery table. */
+    OUTBOUND;
 
     public static final String DUPLICATE_TEXT = "HL7 message appears to be duplicate";
 }

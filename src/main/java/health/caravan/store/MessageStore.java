@@ -197,9 +197,15 @@ public final class MessageStore implements AutoCloseable {
     }
 
     private static void insert(Connection c, List<Pending> batch) throws SQLException {
+        List<MessageRecord> records = new ArrayList<>(batch.size());
+        batch.forEach(p -> records.add(p.record));
+        insertRows(c, records);
+    }
+
+    /** Inserts rows in the caller's transaction (used by the group commit and by outbound messages). */
+    public static void insertRows(Connection c, List<MessageRecord> records) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            for (Pending p : batch) {
-                MessageRecord r = p.record;
+            for (MessageRecord r : records) {
                 LocalDateTime created = utc(r.created);
                 int i = 1;
                 ps.setString(i++, r.uuid);
@@ -233,7 +239,7 @@ public final class MessageStore implements AutoCloseable {
         }
     }
 
-    static boolean isUniqueViolation(SQLException e) {
+    public static boolean isUniqueViolation(SQLException e) {
         for (SQLException x = e; x != null; x = x.getNextException()) {
             if ("23505".equals(x.getSQLState())) {
                 return true;
