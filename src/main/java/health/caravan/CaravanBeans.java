@@ -31,14 +31,19 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import health.caravan.cda.CdaSchemaValidator;
+import health.caravan.delivery.CdaService;
 import health.caravan.delivery.Deliverer;
 import health.caravan.delivery.DeliveryStore;
 import health.caravan.delivery.EprAdapterClient;
+import health.caravan.delivery.MirthSoapClient;
 import health.caravan.delivery.OruService;
 import health.caravan.inbound.InboundPipeline;
 import health.caravan.mllp.MllpFrameDecoderFactory;
 import health.caravan.mllp.MllpIdleTimeoutFactory;
 import health.caravan.processors.ApiErrorResponder;
+import health.caravan.processors.BuildCdaDocument;
+import health.caravan.processors.ReceiveCdaMessage;
 import health.caravan.processors.DeliveryApi;
 import health.caravan.processors.ReceiveOruRequest;
 import health.caravan.processors.MessageQueries;
@@ -55,6 +60,7 @@ import health.caravan.publish.RabbitPublisher;
 import health.caravan.security.JwtAuthenticator;
 import health.caravan.store.Database;
 import health.caravan.store.MessageStore;
+import health.caravan.transformations.CdaDocumentBuilder;
 import health.caravan.transformations.IdentifierTypes;
 import health.caravan.transformations.OruSettings;
 
@@ -191,7 +197,11 @@ public final class CaravanBeans implements CamelConfiguration {
         EprAdapterClient epr = eprUrl == null || eprUrl.isBlank() ? null
                 : new EprAdapterClient(eprUrl, s.get("caravan.epr.issuer"), s.get("caravan.epr.hs-key"),
                         s.get("caravan.epr.scope"), Duration.ofMillis(s.getLong("caravan.epr.timeout-ms")));
-        Deliverer deliverer = new Deliverer(deliveries, epr, s.getInt("caravan.delivery.max-attempts"),
+        String cdaUrl = s.get("caravan.cda.url");
+        MirthSoapClient mirth = cdaUrl == null || cdaUrl.isBlank() ? null
+                : new MirthSoapClient(cdaUrl, s.get("caravan.cda.username"), s.get("caravan.cda.password"),
+                        Duration.ofMillis(s.getLong("caravan.cda.timeout-ms")));
+        Deliverer deliverer = new Deliverer(deliveries, epr, mirth, s.getInt("caravan.delivery.max-attempts"),
                 s.getLong("caravan.delivery.base-backoff-ms"), s.getLong("caravan.delivery.max-backoff-ms"));
         Path settingsFile = Path.of(s.get("caravan.oru.settings"));
         Supplier<OruSettings> oruSettings = () -> {
@@ -202,6 +212,18 @@ public final class CaravanBeans implements CamelConfiguration {
             }
         };
         registry.bind("deliverer", deliverer);
+        CdaSchemaValidator cdaSchema = new CdaSchemaValidator();
+        CdaService cda = new CdaService(cdaSchema, deliveries, deliverer, mirth != null, zone, Clock.systemUTC());
+        registry.bind("receiveCdaMessage", new ReceiveCdaMessage(cda));
+        try {
+            CdaDocumentBuilder documents = new CdaDocumentBuilder(Path.of(s.get("caravan.cda.templates")),
+                    new CdaDocumentBuilder.Settings(s.get("caravan.cda.id-root"), s.get("caravan.cda.custodian-id"),
+                            s.get("caravan.cda.custodian-name"), s.get("caravan.cda.realm"), s.get("caravan.cda.language")),
+                    zone);
+            registry.bind("buildCdaDocument", new BuildCdaDocument(documents, cdaSchema, cda, mirth != null, Clock.systemUTC()));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot read the CDA templates in " + s.get("caravan.cda.templates"), e);
+        }
         registry.bind("deliveryApi", new DeliveryApi(deliveries));
         registry.bind("receiveOruRequest", new ReceiveOruRequest(
                 new OruService(oruSettings, zone, Clock.systemUTC(), deliveries, deliverer)));

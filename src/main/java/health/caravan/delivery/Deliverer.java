@@ -18,13 +18,17 @@ public final class Deliverer {
 
     private final DeliveryStore store;
     private final EprAdapterClient epr;
+    private final MirthSoapClient mirth;
     private final int maxAttempts;
     private final long baseBackoffMillis;
     private final long maxBackoffMillis;
 
-    public Deliverer(DeliveryStore store, EprAdapterClient epr, int maxAttempts, long baseBackoffMillis, long maxBackoffMillis) {
+    /** {@code epr} delivers ORUs, {@code mirth} CDA documents; either may be null (not configured). */
+    public Deliverer(DeliveryStore store, EprAdapterClient epr, MirthSoapClient mirth, int maxAttempts,
+                     long baseBackoffMillis, long maxBackoffMillis) {
         this.store = store;
         this.epr = epr;
+        this.mirth = mirth;
         this.maxAttempts = maxAttempts;
         this.baseBackoffMillis = baseBackoffMillis;
         this.maxBackoffMillis = maxBackoffMillis;
@@ -37,10 +41,12 @@ public final class Deliverer {
     /** One attempt for a delivery this process holds (just created, or claimed). */
     public Attempt attempt(DeliveryStore.Delivery d) {
         Attempt a;
-        if (epr == null) {
-            a = new Attempt(Attempt.TRANSIENT, null, "no EPR adapter configured (CARAVAN_EPR_URL)", null);
+        if ("CDA".equals(d.kind())) {
+            a = mirth == null ? new Attempt(Attempt.TRANSIENT, null, "no CDA target configured (CARAVAN_CDA_URL)", null)
+                    : mirth.send(store.content(d.messageUuid()));
         } else {
-            a = epr.send(store.content(d.messageUuid()));
+            a = epr == null ? new Attempt(Attempt.TRANSIENT, null, "no EPR adapter configured (CARAVAN_EPR_URL)", null)
+                    : epr.send(store.content(d.messageUuid()));
         }
         int attempts = d.attempts() + 1;
         String state;

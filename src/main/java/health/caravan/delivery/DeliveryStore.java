@@ -84,6 +84,15 @@ public final class DeliveryStore {
         }
     }
 
+    /** Stores a message row that will not be delivered (e.g. a CDA document that failed validation). */
+    public void storeOnly(MessageRecord message) {
+        try (Connection c = dataSource.getConnection()) {
+            MessageStore.insertRows(c, List.of(message));
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("delivery store unavailable", e);
+        }
+    }
+
     public Optional<Delivery> byControlId(String controlId) {
         List<Delivery> rows = query("SELECT " + COLUMNS + " FROM delivery d JOIN hl7_message m ON m.uuid = d.message_uuid "
                 + "WHERE m.message_control_id = ?", controlId);

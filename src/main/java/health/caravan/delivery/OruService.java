@@ -117,7 +117,7 @@ public final class OruService {
     }
 
     /** The request rules of reference §3.1: only "actions"; a process_observation_set action with patient, encounter, observation_set. */
-    private static JsonNode observationSetAction(JsonNode request) {
+    public static JsonNode observationSetAction(JsonNode request) {
         if (request == null || !request.isObject()) {
             throw new BadRequest("Request body must be a JSON object");
         }
