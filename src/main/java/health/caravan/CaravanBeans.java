@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -38,6 +39,8 @@ import health.caravan.delivery.DeliveryStore;
 import health.caravan.delivery.EprAdapterClient;
 import health.caravan.delivery.MirthSoapClient;
 import health.caravan.delivery.OruService;
+import health.caravan.extract.ExtractRunner;
+import health.caravan.extract.ReqCheckClient;
 import health.caravan.inbound.InboundPipeline;
 import health.caravan.mllp.MllpFrameDecoderFactory;
 import health.caravan.mllp.MllpIdleTimeoutFactory;
@@ -45,6 +48,7 @@ import health.caravan.processors.ApiErrorResponder;
 import health.caravan.processors.BuildCdaDocument;
 import health.caravan.processors.ReceiveCdaMessage;
 import health.caravan.processors.DeliveryApi;
+import health.caravan.processors.ExtractApi;
 import health.caravan.processors.ReceiveOruRequest;
 import health.caravan.processors.MessageQueries;
 import health.caravan.processors.ReceiveHl7OverHttp;
@@ -128,6 +132,7 @@ public final class CaravanBeans implements CamelConfiguration {
         registry.bind("versionInfo", new VersionInfo());
 
         configureOutbound(registry, s, store, zone);
+        configureExtracts(context, registry, s, store, zone);
 
         if (authenticator.usesGeneratedKey()) {
             printDevelopmentToken(authenticator, s.get("caravan.jwt.issuer"));
@@ -227,6 +232,51 @@ public final class CaravanBeans implements CamelConfiguration {
         registry.bind("deliveryApi", new DeliveryApi(deliveries));
         registry.bind("receiveOruRequest", new ReceiveOruRequest(
                 new OruService(oruSettings, zone, Clock.systemUTC(), deliveries, deliverer)));
+    }
+
+    /** Timed SQL extracts: a pool on the clinical database, the ReqCheck client, the runner and its API. */
+    private static void configureExtracts(CamelContext context, Registry registry, Settings s, MessageStore store, ZoneId zone)
+            throws Exception {
+        String sourceUrl = s.get("caravan.extracts.db.url");
+        HikariDataSource source = null;
+        if (sourceUrl != null && !sourceUrl.isBlank()) {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(sourceUrl);
+            String user = s.get("caravan.extracts.db.user");
+            if (user != null && !user.isBlank()) {
+                config.setUsername(user);
+            }
+            String password = s.get("caravan.extracts.db.password");
+            if (password != null && !password.isBlank()) {
+                config.setPassword(password);
+            }
+            config.setPoolName("caravan-extract-source");
+            config.setMaximumPoolSize(2);
+            config.setInitializationFailTimeout(-1);
+            source = new HikariDataSource(config);
+        }
+        String reqcheckUrl = s.get("caravan.reqcheck.url");
+        ReqCheckClient reqcheck = reqcheckUrl == null || reqcheckUrl.isBlank() ? null
+                : new ReqCheckClient(reqcheckUrl, s.get("caravan.reqcheck.username"), s.get("caravan.reqcheck.password"));
+        String[] start = s.get("caravan.extracts.start-date").split("/");
+        ExtractRunner runner = new ExtractRunner(store.dataSource(), source, reqcheck, new ExtractRunner.Settings(
+                s.get("caravan.extracts.mode").toUpperCase(java.util.Locale.ROOT),
+                java.time.LocalDate.of(Integer.parseInt(start[1].trim()), Integer.parseInt(start[0].trim()), 1),
+                s.get("caravan.reqcheck.key").getBytes(java.nio.charset.StandardCharsets.UTF_8), zone,
+                Path.of(s.get("caravan.extracts.dir")), Path.of(s.get("caravan.data-dir")).resolve("extracts"),
+                s.getInt("caravan.extracts.post-attempts"), s.getLong("caravan.extracts.retry-backoff-ms")));
+        registry.bind("extractRunner", runner);
+        registry.bind("extractApi", new ExtractApi(runner, store.dataSource()));
+        HikariDataSource sourcePool = source;
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                runner.close();
+                if (sourcePool != null) {
+                    sourcePool.close();
+                }
+            }
+        }, true, true);
     }
 
     private static SSLContextParameters tls(Settings s) {
