@@ -46,10 +46,9 @@ import health.caravan.mllp.MllpFrameDecoderFactory;
 import health.caravan.mllp.MllpIdleTimeoutFactory;
 import health.caravan.processors.ApiErrorResponder;
 import health.caravan.processors.BuildCdaDocument;
-import health.caravan.processors.ReceiveCdaMessage;
+import health.caravan.processors.JsonServiceEndpoint;
 import health.caravan.processors.DeliveryApi;
 import health.caravan.processors.ExtractApi;
-import health.caravan.processors.ReceiveOruRequest;
 import health.caravan.processors.MessageQueries;
 import health.caravan.processors.ReceiveHl7OverHttp;
 import health.caravan.processors.ReceiveHl7OverMllp;
@@ -219,7 +218,7 @@ public final class CaravanBeans implements CamelConfiguration {
         registry.bind("deliverer", deliverer);
         CdaSchemaValidator cdaSchema = new CdaSchemaValidator();
         CdaService cda = new CdaService(cdaSchema, deliveries, deliverer, mirth != null, zone, Clock.systemUTC());
-        registry.bind("receiveCdaMessage", new ReceiveCdaMessage(cda));
+        registry.bind("receiveCdaMessage", new JsonServiceEndpoint(cda::receive));
         try {
             CdaDocumentBuilder documents = new CdaDocumentBuilder(Path.of(s.get("caravan.cda.templates")),
                     new CdaDocumentBuilder.Settings(s.get("caravan.cda.id-root"), s.get("caravan.cda.custodian-id"),
@@ -230,8 +229,8 @@ public final class CaravanBeans implements CamelConfiguration {
             throw new IllegalStateException("Cannot read the CDA templates in " + s.get("caravan.cda.templates"), e);
         }
         registry.bind("deliveryApi", new DeliveryApi(deliveries));
-        registry.bind("receiveOruRequest", new ReceiveOruRequest(
-                new OruService(oruSettings, zone, Clock.systemUTC(), deliveries, deliverer)));
+        OruService oru = new OruService(oruSettings, zone, Clock.systemUTC(), deliveries, deliverer);
+        registry.bind("receiveOruRequest", new JsonServiceEndpoint(oru::receive));
     }
 
     /** Timed SQL extracts: a pool on the clinical database, the ReqCheck client, the runner and its API. */

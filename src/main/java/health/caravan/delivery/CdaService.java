@@ -16,6 +16,7 @@ import health.caravan.store.MessageRecord;
 import health.caravan.store.MessageState;
 import health.caravan.store.TimeOrderedUuid;
 import health.caravan.web.ApiException;
+import health.caravan.web.ApiAnswer;
 
 /**
  * {@code POST /dhos/v1/cda_message}: a CDA document in ({@code {"type": "HL7v3CDA", "content": xml}}),
@@ -43,7 +44,7 @@ public final class CdaService {
         this.clock = clock;
     }
 
-    public OruService.Answer receive(JsonNode request, String caller) {
+    public ApiAnswer receive(JsonNode request, String caller) {
         String content = content(request);
         if (!targetConfigured) {
             throw new ApiException(501, "No CDA target configured (CARAVAN_CDA_URL)");
@@ -52,7 +53,7 @@ public final class CdaService {
     }
 
     /** Validates, stores and makes the first delivery attempt (also used to send a document Caravan built). */
-    public OruService.Answer forward(String content, String caller, String source) {
+    public ApiAnswer forward(String content, String caller, String source) {
         List<String> errors = validator.validate(content);
         Instant now = clock.instant();
         MessageRecord r = record(content, now, caller, source);
@@ -64,7 +65,7 @@ public final class CdaService {
             body.put("message", "The document is not valid against the CDA R2 SDTC schema");
             body.put("errors", errors);
             body.put("uuid", r.uuid);
-            return new OruService.Answer(400, body);
+            return new ApiAnswer(400, body);
         }
         DeliveryStore.Delivery delivery;
         try {
@@ -77,10 +78,10 @@ public final class CdaService {
         body.put("uuid", r.uuid);
         body.put("delivery_id", delivery.id());
         if (a.delivered()) {
-            return new OruService.Answer(201, body);
+            return new ApiAnswer(201, body);
         }
         body.put("message", a.permanent() ? a.detail() : "Not delivered yet (" + a.detail() + "); it will be retried");
-        return new OruService.Answer(a.permanent() ? 502 : 202, body);
+        return new ApiAnswer(a.permanent() ? 502 : 202, body);
     }
 
     private MessageRecord record(String content, Instant now, String caller, String source) {

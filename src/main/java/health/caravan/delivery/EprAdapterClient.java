@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,22 +48,16 @@ public final class EprAdapterClient {
 
     public Attempt send(String hl7) {
         String body = "{\"type\":\"hl7v2\",\"body\":\"" + Base64.getEncoder().encodeToString(hl7.getBytes(StandardCharsets.UTF_8)) + "\"}";
-        HttpResponse<String> response;
-        try {
-            HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(timeout)
-                    .header("Content-Type", "application/json").header("Accept", "application/json")
-                    .header("X-Request-ID", UUID.randomUUID().toString())
-                    .header("Authorization", "Bearer " + token())
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            return new Attempt(Attempt.TRANSIENT, null, "timed out after " + timeout.toSeconds() + " s", null);
-        } catch (IOException e) {
-            return new Attempt(Attempt.TRANSIENT, null, "connection failed: " + e.getClass().getSimpleName(), null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Attempt(Attempt.TRANSIENT, null, "interrupted", null);
+        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(timeout)
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .header("X-Request-ID", UUID.randomUUID().toString())
+                .header("Authorization", "Bearer " + token())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        PartnerCall call = PartnerCall.send(http, request, timeout);
+        if (call.failure() != null) {
+            return call.failure();
         }
+        HttpResponse<String> response = call.response();
         int status = response.statusCode();
         if (status >= 500 || status == 429 || status == 408) {
             return new Attempt(Attempt.TRANSIENT, status, "EPR adapter answered HTTP " + status, null);

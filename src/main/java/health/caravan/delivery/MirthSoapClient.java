@@ -1,11 +1,9 @@
 package health.caravan.delivery;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -46,23 +44,17 @@ public final class MirthSoapClient {
     }
 
     public Attempt send(String cda) {
-        HttpResponse<String> response;
-        try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(timeout)
-                    .header("Content-Type", "text/xml; charset=utf-8").header("SOAPAction", "\"\"")
-                    .POST(HttpRequest.BodyPublishers.ofString(envelope(cda), StandardCharsets.UTF_8));
-            if (authorization != null) {
-                b.header("Authorization", authorization);
-            }
-            response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            return new Attempt(Attempt.TRANSIENT, null, "timed out after " + timeout.toSeconds() + " s", null);
-        } catch (IOException e) {
-            return new Attempt(Attempt.TRANSIENT, null, "connection failed: " + e.getClass().getSimpleName(), null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Attempt(Attempt.TRANSIENT, null, "interrupted", null);
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(timeout)
+                .header("Content-Type", "text/xml; charset=utf-8").header("SOAPAction", "\"\"")
+                .POST(HttpRequest.BodyPublishers.ofString(envelope(cda), StandardCharsets.UTF_8));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
         }
+        PartnerCall call = PartnerCall.send(http, b.build(), timeout);
+        if (call.failure() != null) {
+            return call.failure();
+        }
+        HttpResponse<String> response = call.response();
         int status = response.statusCode();
         String body = response.body() == null ? "" : response.body();
         boolean fault = body.contains(":Fault>") || body.contains("<Fault>");

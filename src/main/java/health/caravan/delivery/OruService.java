@@ -18,6 +18,7 @@ import health.caravan.store.TimeOrderedUuid;
 import health.caravan.transformations.OruR01Builder;
 import health.caravan.transformations.OruSettings;
 import health.caravan.web.ApiException;
+import health.caravan.web.ApiAnswer;
 
 /**
  * {@code POST /dhos/v1/oru_message}: validate the observation-set request, build the ORU^R01, store it
@@ -41,15 +42,11 @@ public final class OruService {
         this.deliverer = deliverer;
     }
 
-    /** An HTTP answer: status and JSON body (null for none). */
-    public record Answer(int status, Map<String, Object> body) {
-    }
-
-    public Answer receive(JsonNode request, String caller) {
+    public ApiAnswer receive(JsonNode request, String caller) {
         JsonNode data = observationSetAction(request);
         OruSettings oruSettings = settings.get();
         if (!oruSettings.generateOruMessages()) {
-            return new Answer(204, null);
+            return new ApiAnswer(204, null);
         }
         Instant now = clock.instant();
         OruR01Builder.Oru oru;
@@ -72,22 +69,22 @@ public final class OruService {
         }
         Attempt a = deliverer.attempt(delivery);
         if (a.delivered()) {
-            return new Answer(204, null);
+            return new ApiAnswer(204, null);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("message", a.permanent() ? a.detail() : "Not delivered yet (" + a.detail() + "); it will be retried");
         body.put("delivery_id", delivery.id());
-        return new Answer(a.permanent() ? 400 : 202, body);
+        return new ApiAnswer(a.permanent() ? 400 : 202, body);
     }
 
-    private Answer answerFor(DeliveryStore.Delivery d, String why) {
+    private ApiAnswer answerFor(DeliveryStore.Delivery d, String why) {
         if ("DELIVERED".equals(d.state())) {
-            return new Answer(204, null);
+            return new ApiAnswer(204, null);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("message", "Observation set " + why + "; delivery is " + d.state());
         body.put("delivery_id", d.id());
-        return new Answer(202, body);
+        return new ApiAnswer(202, body);
     }
 
     private MessageRecord record(OruR01Builder.Oru oru, JsonNode data, Instant now, String caller) {

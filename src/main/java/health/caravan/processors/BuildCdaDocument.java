@@ -16,6 +16,7 @@ import health.caravan.security.Caller;
 import health.caravan.transformations.CdaDocumentBuilder;
 import health.caravan.web.ApiException;
 import health.caravan.web.QueryParameters;
+import health.caravan.web.ApiAnswer;
 
 /**
  * {@code POST /caravan/v1/cda_document?variant=news2-vital-signs|news2-chart&pdf_reference=...&send=true}:
@@ -69,7 +70,7 @@ public final class BuildCdaDocument implements Processor {
         }
         if (send) {
             Caller caller = RequireToken.caller(exchange);
-            OruService.Answer answer = forwarder.forward(xml, caller == null ? "unknown" : caller.systemId(),
+            ApiAnswer answer = forwarder.forward(xml, caller == null ? "unknown" : caller.systemId(),
                     "POST /caravan/v1/cda_document");
             HttpResponses.json(exchange, answer.status(), answer.body());
             return;

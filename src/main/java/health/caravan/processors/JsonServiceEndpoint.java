@@ -1,19 +1,24 @@
 package health.caravan.processors;
 
+import java.util.function.BiFunction;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
-import health.caravan.delivery.OruService;
 import health.caravan.security.Caller;
+import health.caravan.web.ApiAnswer;
 import health.caravan.web.ApiException;
 
-/** {@code POST /dhos/v1/oru_message}: hands the JSON body to {@link OruService} and writes its answer. */
-public final class ReceiveOruRequest implements Processor {
+/**
+ * An HTTP endpoint that hands the JSON request body and the caller's system id to a service and writes
+ * its {@link ApiAnswer} ({@code POST /dhos/v1/oru_message}, {@code POST /dhos/v1/cda_message}).
+ */
+public final class JsonServiceEndpoint implements Processor {
 
-    private final OruService service;
+    private final BiFunction<JsonNode, String, ApiAnswer> service;
 
-    public ReceiveOruRequest(OruService service) {
+    public JsonServiceEndpoint(BiFunction<JsonNode, String, ApiAnswer> service) {
         this.service = service;
     }
 
@@ -26,7 +31,7 @@ public final class ReceiveOruRequest implements Processor {
             throw new ApiException(400, "Request body must be a JSON object (Content-Type: application/json)");
         }
         Caller caller = RequireToken.caller(exchange);
-        OruService.Answer answer = service.receive(request, caller == null ? "unknown" : caller.systemId());
+        ApiAnswer answer = service.apply(request, caller == null ? "unknown" : caller.systemId());
         if (answer.body() == null) {
             HttpResponses.empty(exchange, answer.status());
         } else {
