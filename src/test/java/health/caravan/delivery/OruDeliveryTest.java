@@ -45,6 +45,7 @@ class OruDeliveryTest {
     private volatile String fallback = "AA";
     private final List<Map<String, String>> received = new CopyOnWriteArrayList<>();
     private Map<String, String> settings;
+    private java.nio.file.Path trustomer;
     private TestCaravan caravan;
     private final String token = Tokens.internal("read:hl7_message write:hl7_message read:delivery write:delivery");
 
@@ -86,7 +87,9 @@ class OruDeliveryTest {
         settings.put("caravan.delivery.base-backoff-ms", "200");
         settings.put("caravan.delivery.max-attempts", "3");
         settings.put("caravan.delivery.poll-ms", "200");
-        settings.put("caravan.oru.settings", "src/test/resources/fixtures/polaris/oru/trustomer.json");
+        trustomer = java.nio.file.Files.createTempFile("trustomer", ".json");
+        java.nio.file.Files.write(trustomer, Fixtures.resource("fixtures/polaris/oru/trustomer.json"));
+        settings.put("caravan.oru.settings", trustomer.toString());
         TestCaravan.truncatePostgres();
         caravan = TestCaravan.start(settings);
     }
@@ -214,6 +217,19 @@ class OruDeliveryTest {
         assertEquals("DEAD", caravan.http.get("/caravan/v1/deliveries/" + id, token).json().get("state").asText());
         assertEquals(202, caravan.http.send("POST", "/caravan/v1/deliveries/" + id + "/retry", token, null).status());
         waitForState(id, "DELIVERED");
+    }
+
+    @Test
+    void nothingIsGeneratedWhenTheTrustomerSwitchesOrusOff() throws Exception {
+        String original = java.nio.file.Files.readString(trustomer);
+        try {
+            java.nio.file.Files.writeString(trustomer, original.replace("\"generate_oru_messages\": true", "\"generate_oru_messages\": false"));
+            assertEquals(204, post(request("sparse_room-air", "switched-off-1")).status());
+            assertEquals(0, received.size());
+            assertEquals(0, caravan.http.get("/dhos/v1/message/search/" + OruR01BuilderAccess.controlId("switched-off-1"), token).json().size());
+        } finally {
+            java.nio.file.Files.writeString(trustomer, original);
+        }
     }
 
     @Test

@@ -77,6 +77,7 @@ class ExtractsTest {
         reqcheck.errors.clear();
         reqcheck.lastPatientImport = null;
         reqcheck.lastDoseImport = null;
+        reqcheck.failNext.clear();
     }
 
     private static void sql(String... statements) throws Exception {
@@ -176,6 +177,60 @@ class ExtractsTest {
         JsonNode history = caravan.http.get("/caravan/v1/extracts/runs", token).json();
         assertTrue(history.size() >= 2);
         assertEquals(second.get("id"), history.get(0).get("id"), "newest first");
+    }
+
+    @Test
+    void transientFailuresAreRetriedAndRefusalsEndTheRun() throws Exception {
+        seedSmall();
+        reqcheck.failNext.add(503);
+        JsonNode retried = run("");
+        assertEquals("PARTIAL_FAILURE", retried.get("outcome").asText(), "503 retried, then the usual partial failure: " + retried);
+        assertEquals(4, reqcheck.patients.size());
+
+        sql("UPDATE extract_src.patients SET updated_at = now() + interval '1 hour' WHERE patient_number = 1");
+        reqcheck.failNext.add(400);
+        JsonNode refused = run("");
+        assertEquals("FAILED", refused.get("outcome").asText());
+        assertEquals("patients: ReqCheck refused batch 1 (HTTP 400: patient_data key missing)", refused.get("error").asText());
+    }
+
+    @Test
+    void eachRunIsAuditedWithCountsOnly() throws Exception {
+        seedSmall();
+        JsonNode run = run("");
+        try (Connection c = TestCaravan.postgres(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT actor, action, detail FROM audit_event WHERE action LIKE 'extract run%' ORDER BY at DESC")) {
+            assertTrue(rs.next());
+            assertEquals("test-system", rs.getString(1));
+            assertEquals("extract run " + run.get("outcome").asText(), rs.getString(2));
+            assertEquals("patients: 5 row(s) in 3 batch(es), 1 failed; vaccine_doses: 8 row(s) in 2 batch(es), 0 failed", rs.getString(3));
+        }
+    }
+
+    @Test
+    void theCronScheduleStartsRuns() throws Exception {
+        seedSmall();
+        Map<String, String> o = TestCaravan.defaults();
+        o.put("caravan.extracts.db.url", TestCaravan.postgresUrl());
+        o.put("caravan.extracts.db.user", TestCaravan.postgresUser());
+        o.put("caravan.reqcheck.url", reqcheck.url());
+        o.put("caravan.reqcheck.username", ReqCheckStub.USER);
+        o.put("caravan.reqcheck.password", ReqCheckStub.PASSWORD);
+        o.put("caravan.extracts.dir", "src/test/resources/extracts");
+        o.put("caravan.extracts.cron", "0/2 * * * * ?");
+        try (TestCaravan scheduled = TestCaravan.start(o)) {
+            JsonNode scheduledRun = null;
+            for (int i = 0; i < 100 && scheduledRun == null; i++) {
+                for (JsonNode run : scheduled.http.get("/caravan/v1/extracts/runs", token).json()) {
+                    if ("schedule".equals(run.get("trigger").asText()) && !"RUNNING".equals(run.get("outcome").asText())) {
+                        scheduledRun = run;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            assertTrue(scheduledRun != null, "a run started by the cron schedule");
+            assertEquals(4, reqcheck.patients.size());
+        }
     }
 
     @Test

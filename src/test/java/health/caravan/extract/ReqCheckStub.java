@@ -52,6 +52,8 @@ final class ReqCheckStub implements AutoCloseable {
     final List<List<String>> doseBatches = new CopyOnWriteArrayList<>();
     final List<Integer> patientBatchSizes = new CopyOnWriteArrayList<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
+    /** HTTP statuses to answer the next import requests with, before handling them normally. */
+    final java.util.Queue<Integer> failNext = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     ReqCheckStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -89,8 +91,18 @@ final class ReqCheckStub implements AutoCloseable {
         send(x, 200, json.writeValueAsString(body));
     }
 
+    private boolean scriptedFailure(HttpExchange x) throws IOException {
+        Integer status = failNext.poll();
+        if (status == null) {
+            return false;
+        }
+        x.getRequestBody().readAllBytes();
+        send(x, status, status == 400 ? "{\"status\":\"patient_data key missing\"}" : "{\"status\":\"unavailable\"}");
+        return true;
+    }
+
     private void patientData(HttpExchange x) throws IOException {
-        if (!authorised(x)) {
+        if (!authorised(x) || scriptedFailure(x)) {
             return;
         }
         JsonNode rows = json.readTree(x.getRequestBody()).get("patient_data");

@@ -121,6 +121,22 @@ class AdtPublicationTest {
         }
         Thread.sleep(1500);
         assertEquals(null, consumer.next(200), "nothing reaches the broker while it is away");
+        // the backlog is visible in metrics and health while the broker is away
+        String metrics = caravan.http.get("/observe/metrics", null).body();
+        java.util.regex.Matcher pending = java.util.regex.Pattern.compile("(?m)^caravan_outbox_pending(?:\\{[^}]*\\})? ([0-9.]+)").matcher(metrics);
+        assertTrue(pending.find(), metrics);
+        assertTrue(Double.parseDouble(pending.group(1)) >= 20, "pending " + pending.group(1));
+        assertTrue(metrics.contains("caravan_outbox_oldest_pending_seconds"));
+        JsonNode health = caravan.http.get("/observe/health?data=true", null).json();
+        JsonNode outbox = null;
+        for (JsonNode check : health.get("checks")) {
+            if ("outbox".equals(check.get("name").asText())) {
+                outbox = check;
+            }
+        }
+        assertNotNull(outbox, health.toString());
+        assertEquals(false, outbox.get("data").get("broker_connected").asBoolean(), outbox.toString());
+        assertTrue(outbox.get("data").get("pending").asInt() >= 20, outbox.toString());
         brokerProxy.restore();
 
         Map<String, List<String>> byPatient = new LinkedHashMap<>();
