@@ -243,6 +243,13 @@ class Hl7InboundPostgresTest {
     }
 
     @Test
+    void oversizedHttpBodiesAreRefused() throws Exception {
+        String huge = "{\"type\":\"HL7v2\",\"body\":\"" + "A".repeat(21 * 1024 * 1024) + "\"}";
+        assertEquals(413, http.send("POST", "/dhos/v1/message", token, huge).status());
+        assertEquals(200, http.get("/running", null).status(), "the server carries on");
+    }
+
+    @Test
     void mllpGarbageGetsANakAndIsStored() throws Exception {
         try (MllpClient client = caravan.mllp()) {
             Ack nak = new Ack(client.send("hello, not HL7"));
