@@ -110,7 +110,8 @@ public final class MessageStore implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.error("Unexpected store writer failure", e);
+                // class name only: driver messages can quote values
+                LOG.error("Unexpected store writer failure: {}", e.getClass().getName());
                 batch.forEach(p -> p.future.completeExceptionally(e));
             } finally {
                 batch.clear();
