@@ -115,7 +115,8 @@ public final class CaravanBeans implements CamelConfiguration {
         registry.bind("receiveHl7OverMllp", new ReceiveHl7OverMllp(pipeline,
                 Charset.forName(s.get("caravan.mllp.default-charset")),
                 "nak".equalsIgnoreCase(s.get("caravan.mllp.on-store-failure"))));
-        registry.bind("mllpFrameDecoder", new MllpFrameDecoderFactory(s.getInt("caravan.mllp.max-frame-bytes")));
+        registry.bind("mllpFrameDecoder", new MllpFrameDecoderFactory(s.getInt("caravan.mllp.max-frame-bytes"),
+                s.getLong("caravan.mllp.frame-timeout-ms")));
         registry.bind("mllpFrameEncoder", new HL7MLLPNettyEncoderFactory());
         registry.bind("mllpIdleTimeout", new MllpIdleTimeoutFactory(s.getLong("caravan.mllp.idle-timeout-ms")));
         registry.bind("mllpTls", tls(s));

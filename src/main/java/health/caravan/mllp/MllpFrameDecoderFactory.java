@@ -25,24 +25,35 @@ public final class MllpFrameDecoderFactory extends DefaultChannelHandlerFactory 
     private static final byte CARRIAGE_RETURN = 0x0d;
 
     private final int maxFrameBytes;
+    private final long frameTimeoutMillis;
 
-    public MllpFrameDecoderFactory(int maxFrameBytes) {
+    /**
+     * @param frameTimeoutMillis a frame that has started must be complete within this time, however
+     *                           slowly its bytes trickle in (0 = no limit); else the connection is closed
+     */
+    public MllpFrameDecoderFactory(int maxFrameBytes, long frameTimeoutMillis) {
         this.maxFrameBytes = maxFrameBytes;
+        this.frameTimeoutMillis = frameTimeoutMillis;
     }
 
     @Override
     public ChannelHandler newChannelHandler() {
-        return new Decoder(maxFrameBytes);
+        return new Decoder(maxFrameBytes, frameTimeoutMillis);
     }
 
     static final class Decoder extends ByteToMessageDecoder {
 
         private final int maxFrameBytes;
+        private final long frameTimeoutMillis;
         /** How far past the reader index the current frame has been searched already. */
         private int scanned;
+        /** Counts frames, so a pending timeout knows whether its frame has completed meanwhile. */
+        private long frameNumber;
+        private long timedFrame = -1;
 
-        Decoder(int maxFrameBytes) {
+        Decoder(int maxFrameBytes, long frameTimeoutMillis) {
             this.maxFrameBytes = maxFrameBytes;
+            this.frameTimeoutMillis = frameTimeoutMillis;
         }
 
         @Override
@@ -55,8 +66,10 @@ public final class MllpFrameDecoderFactory extends DefaultChannelHandlerFactory 
                         scanned = 0;
                         throw new TooLongFrameException("MLLP frame longer than " + maxFrameBytes + " bytes");
                     }
+                    startFrameTimer(ctx);
                     return;
                 }
+                frameNumber++;
                 int start = in.indexOf(in.readerIndex(), end, START_BLOCK);
                 int dataStart = start < 0 ? in.readerIndex() : start + 1;
                 byte[] frame = new byte[end - dataStart];
@@ -65,6 +78,20 @@ public final class MllpFrameDecoderFactory extends DefaultChannelHandlerFactory 
                 scanned = 0;
                 out.add(frame);
             }
+        }
+
+        /** Closes the connection if the frame now pending is still incomplete when its time is up. */
+        private void startFrameTimer(ChannelHandlerContext ctx) {
+            if (frameTimeoutMillis <= 0 || timedFrame == frameNumber) {
+                return;
+            }
+            long frame = frameNumber;
+            timedFrame = frame;
+            ctx.executor().schedule(() -> {
+                if (frameNumber == frame && ctx.channel().isActive()) {
+                    ctx.close();
+                }
+            }, frameTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
         /** Index of the FS of the first complete FS CR pair, or -1 (remembering how far it looked). */

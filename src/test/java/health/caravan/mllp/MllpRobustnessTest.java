@@ -28,6 +28,7 @@ class MllpRobustnessTest {
         Map<String, String> o = TestCaravan.defaults();
         o.put("caravan.mllp.idle-timeout-ms", "700");
         o.put("caravan.mllp.max-frame-bytes", "65536");
+        o.put("caravan.mllp.frame-timeout-ms", "1500");
         caravan = TestCaravan.start(o);
     }
 
@@ -43,6 +44,32 @@ class MllpRobustnessTest {
             long start = System.nanoTime();
             assertTrue(client.isClosedByPeer(), "closed after the idle timeout");
             assertTrue(System.nanoTime() - start > 300_000_000L);
+        }
+    }
+
+    @Test
+    void aFrameTricklingInTooSlowlyIsCutOff() throws Exception {
+        byte[] frame = MllpClient.frame(Messages.a01("SLOW-" + System.nanoTime(), "840004").getBytes());
+        try (MllpClient client = caravan.mllp()) {
+            long start = System.nanoTime();
+            boolean closed = false;
+            // one byte every 200 ms: never idle for the 700 ms idle timeout, but far too slow for the 1.5 s frame timeout
+            for (int i = 0; i < frame.length - 1 && !closed; i++) {
+                try {
+                    client.sendRaw(new byte[] {frame[i]});
+                    Thread.sleep(200);
+                } catch (IOException e) {
+                    closed = true;
+                }
+                if (System.nanoTime() - start > 5_000_000_000L) {
+                    break;
+                }
+            }
+            assertTrue(closed || client.isClosedByPeer(), "closed by the frame timeout");
+            assertTrue(System.nanoTime() - start < 5_000_000_000L);
+        }
+        try (MllpClient client = caravan.mllp()) {
+            assertEquals("AA", new Ack(client.send(Messages.a01("AFTER-SLOW-" + System.nanoTime(), "840005"))).code());
         }
     }
 
