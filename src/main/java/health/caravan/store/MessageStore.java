@@ -105,7 +105,7 @@ public final class MessageStore implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                writeBatch(batch, true);
+                writeBatch(batch, FIRST_TRY);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -119,11 +119,14 @@ public final class MessageStore implements AutoCloseable {
         }
     }
 
-    private void writeBatch(List<Pending> batch, boolean mayRetryOneByOne) {
+    /** Retries left on the first write of a batch (then one by one, then once more each on a race). */
+    private static final int FIRST_TRY = 3;
+
+    private void writeBatch(List<Pending> batch, int retriesLeft) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (!mayRetryOneByOne) {
+                if (retriesLeft < FIRST_TRY) {
                     // retry path: look for taken control ids first (the fast path lets the unique index find them)
                     markDuplicates(c, batch);
                 }
@@ -136,17 +139,18 @@ public final class MessageStore implements AutoCloseable {
                 c.commit();
             } catch (SQLException e) {
                 rollbackQuietly(c);
-                if (mayRetryOneByOne && isConnectionFailure(e)) {
-                    // a pooled connection broken by a database restart: the pool drops it, try once more
+                if (retriesLeft > 0 && isConnectionFailure(e)) {
+                    // a pooled connection broken by a database restart: the pool drops it, try again
                     batch.forEach(p -> p.record.clearDuplicate());
-                    writeBatch(batch, false);
+                    writeBatch(batch, retriesLeft - 1);
                     return;
                 }
-                if (isUniqueViolation(e) && mayRetryOneByOne) {
-                    // a control id is already stored (or twice in this batch): redo one by one, checking first
+                if (retriesLeft > 0 && isUniqueViolation(e)) {
+                    // a control id is already stored, twice in this batch, or being stored by another
+                    // writer right now: redo one by one, each first checking what is committed
                     for (Pending p : batch) {
                         p.record.clearDuplicate();
-                        writeBatch(List.of(p), false);
+                        writeBatch(List.of(p), retriesLeft - 1);
                     }
                     return;
                 }

@@ -145,34 +145,42 @@ class Hl7InboundPostgresTest {
     @Test
     void sameControlIdAtTheSameTimeOnManyConnections() throws Exception {
         int senders = 8;
-        byte[] message = Messages.a01("RACE-0001", "800009").getBytes(StandardCharsets.ISO_8859_1);
-        List<MllpClient> clients = new ArrayList<>();
-        for (int i = 0; i < senders; i++) {
-            clients.add(caravan.mllp());
-        }
+        int rounds = 5;
         ExecutorService pool = Executors.newFixedThreadPool(senders);
-        List<Future<String>> acks = new ArrayList<>();
-        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-        for (MllpClient client : clients) {
-            acks.add(pool.submit(() -> {
-                go.await();
-                try (client) {
-                    return new Ack(client.send(message)).code();
+        try {
+            for (int round = 0; round < rounds; round++) {
+                String controlId = "RACE-" + round;
+                byte[] message = Messages.a01(controlId, "800009").getBytes(StandardCharsets.ISO_8859_1);
+                List<MllpClient> clients = new ArrayList<>();
+                for (int i = 0; i < senders; i++) {
+                    clients.add(caravan.mllp());
                 }
-            }));
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<Future<String>> acks = new ArrayList<>();
+                for (MllpClient client : clients) {
+                    acks.add(pool.submit(() -> {
+                        go.await();
+                        try (client) {
+                            String ack = client.send(message);
+                            return ack == null ? "none" : new Ack(ack).code();
+                        }
+                    }));
+                }
+                go.countDown();
+                List<String> codes = new ArrayList<>();
+                for (Future<String> f : acks) {
+                    codes.add(f.get());
+                }
+                assertEquals(1, codes.stream().filter("AA"::equals).count(), controlId + " " + codes);
+                assertEquals(senders - 1, codes.stream().filter("AR"::equals).count(), controlId + " " + codes);
+                assertEquals(1, count("SELECT count(*) FROM hl7_message WHERE message_control_id = '" + controlId + "'"));
+            }
+        } finally {
+            pool.shutdown();
         }
-        go.countDown();
-        List<String> codes = new ArrayList<>();
-        for (Future<String> f : acks) {
-            codes.add(f.get());
-        }
-        pool.shutdown();
-        assertEquals(1, codes.stream().filter("AA"::equals).count(), codes.toString());
-        assertEquals(senders - 1, codes.stream().filter("AR"::equals).count(), codes.toString());
-        assertEquals(senders, count("SELECT count(*) FROM hl7_message"));
-        assertEquals(1, count("SELECT count(*) FROM hl7_message WHERE message_control_id = 'RACE-0001'"));
-        assertEquals(1, count("SELECT count(*) FROM hl7_message WHERE state = 'ACCEPTED'"), "only the accepted one is published");
-        assertEquals(senders - 1, count("SELECT count(*) FROM hl7_message WHERE state = 'DUPLICATE' AND ack_status = 'AR'"));
+        assertEquals(senders * rounds, count("SELECT count(*) FROM hl7_message"));
+        assertEquals(rounds, count("SELECT count(*) FROM hl7_message WHERE state = 'ACCEPTED'"), "only the accepted ones are published");
+        assertEquals((senders - 1) * rounds, count("SELECT count(*) FROM hl7_message WHERE state = 'DUPLICATE' AND ack_status = 'AR'"));
     }
 
     @Test
