@@ -75,6 +75,9 @@ import health.caravan.transformations.OruSettings;
 public final class CaravanBeans implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaravanBeans.class);
+    /** Every scope Caravan's routes ask for. */
+    static final String DEVELOPMENT_SCOPES = "read:hl7_message write:hl7_message read:delivery write:delivery "
+            + "write:cda_document read:extracts write:extracts";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -309,11 +312,11 @@ public final class CaravanBeans implements CamelConfiguration {
     }
 
     private static void printDevelopmentToken(JwtAuthenticator authenticator, String issuer) {
-        String token = authenticator.issueInternalToken("caravan-dev", "read:hl7_message write:hl7_message", 24 * 3600);
+        String token = authenticator.issueInternalToken("caravan-dev", DEVELOPMENT_SCOPES, 24 * 3600);
         LOG.warn("No CARAVAN_JWT_HS_KEY configured: generated a signing key for this process only; "
                 + "the development token is printed on standard output");
         System.out.println();
-        System.out.println("==== Caravan development token (issuer " + issuer + ", valid 24 h, scopes read:hl7_message write:hl7_message) ====");
+        System.out.println("==== Caravan development token (issuer " + issuer + ", valid 24 h, scopes " + DEVELOPMENT_SCOPES + ") ====");
         System.out.println(token);
         System.out.println("==== use it as:  Authorization: Bearer <token>  (set CARAVAN_JWT_HS_KEY to turn this off) ====");
         System.out.println();

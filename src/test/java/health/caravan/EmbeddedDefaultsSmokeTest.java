@@ -70,6 +70,8 @@ class EmbeddedDefaultsSmokeTest {
             assertEquals(200, stored.status());
             assertEquals("ADT^A02", stored.json().get("message_type").asText());
             assertNotNull(caravan.http.get("/dhos/v1/message/search/Q549291682T550454059X18391A1096", token).json().get(0));
+            assertEquals(200, caravan.http.get("/caravan/v1/deliveries?state=DEAD", token).status(), "the token carries every scope");
+            assertEquals(200, caravan.http.get("/caravan/v1/extracts/runs", token).status());
         }
         assertTrue(Files.exists(dataDir.resolve("caravan.mv.db")), "H2 database under the data dir");
     }
