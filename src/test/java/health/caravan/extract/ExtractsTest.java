@@ -36,18 +36,24 @@ class ExtractsTest {
     private Path dataDir;
     private final String token = Tokens.internal("read:extracts write:extracts");
 
-    @BeforeAll
-    void start() throws Exception {
-        reqcheck = new ReqCheckStub();
-        dataDir = Files.createTempDirectory("caravan-extracts");
+    /** A Caravan reading the seeded source and posting to the stub with these credentials and datasets. */
+    private Map<String, String> extractSettings(String password, String datasetsDir) throws Exception {
         Map<String, String> o = TestCaravan.defaults();
         o.put("caravan.extracts.db.url", TestCaravan.postgresUrl());
         o.put("caravan.extracts.db.user", TestCaravan.postgresUser());
         o.put("caravan.reqcheck.url", reqcheck.url());
         o.put("caravan.reqcheck.username", ReqCheckStub.USER);
-        o.put("caravan.reqcheck.password", ReqCheckStub.PASSWORD);
+        o.put("caravan.reqcheck.password", password);
+        o.put("caravan.extracts.dir", datasetsDir);
+        return o;
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        reqcheck = new ReqCheckStub();
+        dataDir = Files.createTempDirectory("caravan-extracts");
+        Map<String, String> o = extractSettings(ReqCheckStub.PASSWORD, "src/test/resources/extracts");
         o.put("caravan.reqcheck.key", "test-anonymisation-key");
-        o.put("caravan.extracts.dir", "src/test/resources/extracts");
         o.put("caravan.extracts.start-date", "1/2000");
         o.put("caravan.extracts.retry-backoff-ms", "100");
         o.put("caravan.data-dir", dataDir.toString());
@@ -210,13 +216,7 @@ class ExtractsTest {
     @Test
     void theCronScheduleStartsRuns() throws Exception {
         seedSmall();
-        Map<String, String> o = TestCaravan.defaults();
-        o.put("caravan.extracts.db.url", TestCaravan.postgresUrl());
-        o.put("caravan.extracts.db.user", TestCaravan.postgresUser());
-        o.put("caravan.reqcheck.url", reqcheck.url());
-        o.put("caravan.reqcheck.username", ReqCheckStub.USER);
-        o.put("caravan.reqcheck.password", ReqCheckStub.PASSWORD);
-        o.put("caravan.extracts.dir", "src/test/resources/extracts");
+        Map<String, String> o = extractSettings(ReqCheckStub.PASSWORD, "src/test/resources/extracts");
         o.put("caravan.extracts.cron", "0/2 * * * * ?");
         try (TestCaravan scheduled = TestCaravan.start(o)) {
             JsonNode scheduledRun = null;
@@ -250,14 +250,7 @@ class ExtractsTest {
     @Test
     void wrongCredentialsFailTheRunClearly() throws Exception {
         seedSmall();
-        Map<String, String> o = TestCaravan.defaults();
-        o.put("caravan.extracts.db.url", TestCaravan.postgresUrl());
-        o.put("caravan.extracts.db.user", TestCaravan.postgresUser());
-        o.put("caravan.reqcheck.url", reqcheck.url());
-        o.put("caravan.reqcheck.username", "test");
-        o.put("caravan.reqcheck.password", "wrong");
-        o.put("caravan.extracts.dir", "src/test/resources/extracts");
-        try (TestCaravan other = TestCaravan.start(o)) {
+        try (TestCaravan other = TestCaravan.start(extractSettings("wrong", "src/test/resources/extracts"))) {
             HttpApi.Response r = other.http.send("POST", "/caravan/v1/extracts/runs", token, null);
             String id = r.json().get("id").asText();
             JsonNode run = null;
@@ -284,14 +277,7 @@ class ExtractsTest {
                         + "\"endpoint\": \"patient_data\", \"batch_size\": 1000}");
         Files.copy(Path.of("src/test/resources/extracts/patients.sql"), big.resolve("patients.sql"));
         Files.copy(Path.of("src/test/resources/extracts/patient.template.json"), big.resolve("patient.template.json"));
-        Map<String, String> o = TestCaravan.defaults();
-        o.put("caravan.extracts.db.url", TestCaravan.postgresUrl());
-        o.put("caravan.extracts.db.user", TestCaravan.postgresUser());
-        o.put("caravan.reqcheck.url", reqcheck.url());
-        o.put("caravan.reqcheck.username", ReqCheckStub.USER);
-        o.put("caravan.reqcheck.password", ReqCheckStub.PASSWORD);
-        o.put("caravan.extracts.dir", big.toString());
-        try (TestCaravan other = TestCaravan.start(o)) {
+        try (TestCaravan other = TestCaravan.start(extractSettings(ReqCheckStub.PASSWORD, big.toString()))) {
             String id = other.http.send("POST", "/caravan/v1/extracts/runs", token, null).json().get("id").asText();
             JsonNode run = null;
             for (int i = 0; i < 1200; i++) {
