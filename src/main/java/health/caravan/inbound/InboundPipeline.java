@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,6 @@ import health.caravan.hl7.NotHl7Exception;
 import health.caravan.store.MessageRecord;
 import health.caravan.store.MessageState;
 import health.caravan.store.MessageStore;
-import health.caravan.store.StoreOutcome;
 import health.caravan.store.StoreUnavailableException;
 import health.caravan.store.TimeOrderedUuid;
 import health.caravan.transformations.AckCode;
@@ -60,11 +60,19 @@ public final class InboundPipeline {
     }
 
     /**
-     * Processes decoded message text.
+     * Processes decoded message text and waits for it to be stored.
      *
      * @throws StoreUnavailableException when the message could not be stored: no ACK may be sent
      */
     public InboundResult receive(String text, Reception from) {
+        return await(receiveAsync(text, from));
+    }
+
+    /**
+     * Processes decoded message text; the future completes once the message is stored (its ACK may
+     * then be sent), or fails with {@link StoreUnavailableException}.
+     */
+    public CompletableFuture<InboundResult> receiveAsync(String text, Reception from) {
         MessageRecord r = newRecord(text, from);
         Hl7Text message;
         try {
@@ -77,7 +85,7 @@ public final class InboundPipeline {
                 r.ack = acks.rejectUnreadable(reason);
                 r.ackStatus = AckCode.AR.name();
             }
-            return finish(r, reason);
+            return store(r, reason);
         }
         r.receivedControlId = message.get("MSH", 10);
 
@@ -102,7 +110,7 @@ public final class InboundPipeline {
         r.ackStatus = verdict.code().name();
         r.errorText = verdict.reason();
         r.duplicateAck = () -> acks.ack(message, AckCode.AR, MessageState.DUPLICATE_TEXT);
-        return finish(r, verdict.reason());
+        return store(r, verdict.reason());
     }
 
     /** The published body: {@code {"dhos_connector_message_uuid", "actions"}}. */
@@ -126,7 +134,7 @@ public final class InboundPipeline {
         MessageRecord r = newRecord(rawContent, from);
         r.state = state;
         r.errorText = reason;
-        return finish(r, reason);
+        return await(store(r, reason));
     }
 
     /** The AE sent (when so configured) for a message that could not be stored; nothing about it is kept. */
@@ -152,27 +160,37 @@ public final class InboundPipeline {
         return r;
     }
 
-    private InboundResult finish(MessageRecord r, String reason) {
-        StoreOutcome outcome;
+    private CompletableFuture<InboundResult> store(MessageRecord r, String reason) {
+        return this.store.store(r).orTimeout(storeTimeoutMillis, TimeUnit.MILLISECONDS).handle((outcome, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                throw cause instanceof StoreUnavailableException s ? s
+                        : new StoreUnavailableException(cause instanceof TimeoutException
+                                ? "message store did not answer in time" : "message store failed", cause);
+            }
+            MessageState state = outcome.duplicate() ? MessageState.DUPLICATE : r.state;
+            counters.computeIfAbsent(r.transport + state, k -> Counter.builder("caravan.hl7.messages")
+                    .description("HL7 v2 messages received and stored, by transport and outcome")
+                    .tag("transport", r.transport).tag("outcome", state.name()).register(meters)).increment();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} message {} type={} stored as {}", r.transport, r.uuid, r.messageType, state);
+            }
+            return new InboundResult(r.uuid, state, outcome.ack(),
+                    outcome.duplicate() ? MessageState.DUPLICATE_TEXT : reason);
+        });
+    }
+
+    private static InboundResult await(CompletableFuture<InboundResult> future) {
         try {
-            outcome = store.store(r).get(storeTimeoutMillis, TimeUnit.MILLISECONDS);
+            return future.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof StoreUnavailableException s ? s
                     : new StoreUnavailableException("message store failed", e.getCause());
-        } catch (TimeoutException e) {
-            throw new StoreUnavailableException("message store did not answer in time", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while storing", e);
         }
-        MessageState state = outcome.duplicate() ? MessageState.DUPLICATE : r.state;
-        counters.computeIfAbsent(r.transport + state, k -> Counter.builder("caravan.hl7.messages")
-                .description("HL7 v2 messages received and stored, by transport and outcome")
-                .tag("transport", r.transport).tag("outcome", state.name()).register(meters)).increment();
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{} message {} type={} stored as {}", r.transport, r.uuid, r.messageType, state);
-        }
-        return new InboundResult(r.uuid, state, outcome.ack(),
-                outcome.duplicate() ? MessageState.DUPLICATE_TEXT : reason);
     }
+
 }

@@ -276,19 +276,24 @@ class Hl7InboundPostgresTest {
 
     @Test
     void pipelinedFramesEachGetTheirAckInOrder() throws Exception {
+        int frames = 200; // enough to land in several group commits, which may finish in any order
         ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (int i = 0; i < 5; i++) {
-            all.write(MllpClient.frame(Messages.a01("PIPE-" + i, "80001" + i).getBytes()));
+        for (int i = 0; i < frames; i++) {
+            all.write(MllpClient.frame(Messages.a01("PIPE-" + i, "80001" + (i % 10)).getBytes()));
         }
-        try (MllpClient client = caravan.mllp()) {
+        try (MllpClient client = caravan.mllp(); MllpClient other = caravan.mllp()) {
             client.sendRaw(all.toByteArray());
-            for (int i = 0; i < 5; i++) {
+            // another connection busy at the same time, so the writers interleave
+            for (int i = 0; i < 20; i++) {
+                assertEquals("AA", new Ack(other.send(Messages.a01("OTHER-" + i, "809999"))).code());
+            }
+            for (int i = 0; i < frames; i++) {
                 Ack ack = new Ack(client.readAck(StandardCharsets.ISO_8859_1));
                 assertEquals("AA", ack.code());
-                assertEquals("PIPE-" + i, ack.field("MSA", 2));
+                assertEquals("PIPE-" + i, ack.field("MSA", 2), "ACK " + i + " in order");
             }
         }
-        assertEquals(5, count("SELECT count(*) FROM hl7_message WHERE state = 'ACCEPTED'"));
+        assertEquals(frames + 20, count("SELECT count(*) FROM hl7_message WHERE state = 'ACCEPTED'"));
     }
 
     @Test
