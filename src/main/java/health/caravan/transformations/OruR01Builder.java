@@ -16,6 +16,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
+import ca.uhn.hl7v2.parser.EncodingCharacters;
+import ca.uhn.hl7v2.parser.Escape;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -28,6 +30,8 @@ public final class OruR01Builder {
 
     private static final DateTimeFormatter ISO_INPUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
     private static final DateTimeFormatter ISO_INPUT_COMPACT_OFFSET = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXX");
+
+    private static final EncodingCharacters ENCODING = new EncodingCharacters('|', '^', '~', '\\', '&');
 
     private final OruSettings settings;
     private final ZoneId zone;
@@ -393,24 +397,9 @@ public final class OruR01Builder {
         return t.atZoneSameInstant(zone).format(timestamp);
     }
 
-    /** HL7 escaping of the five delimiters; absent → empty. */
+    /** HL7 escaping of the delimiters with HAPI's {@link Escape} (standard separators); absent → empty. */
     static String e(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> sb.append("\\E\\");
-                case '|' -> sb.append("\\F\\");
-                case '~' -> sb.append("\\R\\");
-                case '^' -> sb.append("\\S\\");
-                case '&' -> sb.append("\\T\\");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
+        return s == null ? "" : Escape.escape(s, ENCODING);
     }
 
     private static String[] fields(String name, int last) {

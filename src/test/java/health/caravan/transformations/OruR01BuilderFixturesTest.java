@@ -44,6 +44,12 @@ class OruR01BuilderFixturesTest {
     }
 
     @Test
+    void escapesTheFiveDelimitersLikePolaris() {
+        assertEquals("a\\E\\b\\F\\c\\R\\d\\S\\e\\T\\f", OruR01Builder.e("a\\b|c~d^e&f"));
+        assertEquals("", OruR01Builder.e(null));
+    }
+
+    @Test
     void controlIdIsMd5OfTheSetUuid() {
         assertEquals("224ddf783bc4cc6c158f", OruR01Builder.controlId("0324e62b-88fb-4aef-b15c-ee0454ce997f"));
         assertEquals("0bcb18b24163b41f42e2", OruR01Builder.controlId("obs_set_uuid"));
