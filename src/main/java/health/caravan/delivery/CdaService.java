@@ -44,10 +44,19 @@ public final class CdaService {
         this.clock = clock;
     }
 
-    public ApiAnswer receive(JsonNode request, String caller) {
-        String content = content(request);
-        if (!targetConfigured) {
-            throw new ApiException(501, "No CDA target configured (CARAVAN_CDA_URL)");
+    /** Handles the raw request body; a refused request is stored too and answered with its uuid. */
+    public ApiAnswer receive(String body, String caller) {
+        String content;
+        try {
+            content = content(OruService.parse(body));
+            if (!targetConfigured) {
+                throw new ApiException(501, "No CDA target configured (CARAVAN_CDA_URL)");
+            }
+        } catch (ApiException e) {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("message", e.getMessage());
+            answer.put("uuid", store.storeRefused(body, "mirth", "POST /dhos/v1/cda_message", caller, e.getMessage()));
+            return new ApiAnswer(e.status(), answer);
         }
         return forward(content, caller, "POST /dhos/v1/cda_message");
     }

@@ -93,6 +93,26 @@ public final class DeliveryStore {
         }
     }
 
+    /**
+     * Stores a request that was refused before anything was built or sent (bad JSON, missing fields,
+     * no target), so it can be found later; returns the row's uuid.
+     */
+    public String storeRefused(String content, String destination, String listener, String caller, String reason) {
+        MessageRecord r = new MessageRecord();
+        r.uuid = TimeOrderedUuid.next().toString();
+        r.created = java.time.Instant.now();
+        r.createdBy = caller;
+        r.content = content;
+        r.srcDescription = "dhos";
+        r.dstDescription = destination;
+        r.state = health.caravan.store.MessageState.INVALID_REQUEST;
+        r.errorText = reason;
+        r.transport = "HTTP";
+        r.listener = listener;
+        storeOnly(r);
+        return r.uuid;
+    }
+
     public Optional<Delivery> byControlId(String controlId) {
         List<Delivery> rows = query("SELECT " + COLUMNS + " FROM delivery d JOIN hl7_message m ON m.uuid = d.message_uuid "
                 + "WHERE m.message_control_id = ?", controlId);

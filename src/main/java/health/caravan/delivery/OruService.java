@@ -28,6 +28,8 @@ import health.caravan.web.ApiAnswer;
  */
 public final class OruService {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final Supplier<OruSettings> settings;
     private final ZoneId zone;
     private final Clock clock;
@@ -42,18 +44,25 @@ public final class OruService {
         this.deliverer = deliverer;
     }
 
-    public ApiAnswer receive(JsonNode request, String caller) {
-        JsonNode data = observationSetAction(request);
+    /** Handles the raw request body; a refused request is stored too and answered 400 with its uuid. */
+    public ApiAnswer receive(String body, String caller) {
+        JsonNode data;
         OruSettings oruSettings = settings.get();
-        if (!oruSettings.generateOruMessages()) {
-            return new ApiAnswer(204, null);
-        }
         Instant now = clock.instant();
-        OruR01Builder.Oru oru;
+        OruR01Builder.Oru oru = null;
         try {
-            oru = new OruR01Builder(oruSettings, zone).build(data, now);
-        } catch (IllegalArgumentException e) {
-            throw new BadRequest(e.getMessage());
+            data = observationSetAction(parse(body));
+            if (oruSettings.generateOruMessages()) {
+                oru = new OruR01Builder(oruSettings, zone).build(data, now);
+            }
+        } catch (ApiException | IllegalArgumentException e) {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("message", e.getMessage());
+            answer.put("uuid", store.storeRefused(body, "tie", "POST /dhos/v1/oru_message", caller, e.getMessage()));
+            return new ApiAnswer(400, answer);
+        }
+        if (oru == null) {
+            return new ApiAnswer(204, null);
         }
         Optional<DeliveryStore.Delivery> existing = store.byControlId(oru.controlId());
         if (existing.isPresent()) {
@@ -71,10 +80,10 @@ public final class OruService {
         if (a.delivered()) {
             return new ApiAnswer(204, null);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("message", a.permanent() ? a.detail() : "Not delivered yet (" + a.detail() + "); it will be retried");
-        body.put("delivery_id", delivery.id());
-        return new ApiAnswer(a.permanent() ? 400 : 202, body);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("message", a.permanent() ? a.detail() : "Not delivered yet (" + a.detail() + "); it will be retried");
+        answer.put("delivery_id", delivery.id());
+        return new ApiAnswer(a.permanent() ? 400 : 202, answer);
     }
 
     private ApiAnswer answerFor(DeliveryStore.Delivery d, String why) {
@@ -111,6 +120,15 @@ public final class OruService {
 
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** The request body as JSON. */
+    public static JsonNode parse(String body) {
+        try {
+            return body == null || body.isBlank() ? null : JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new BadRequest("Request body must be a JSON object (Content-Type: application/json)");
+        }
     }
 
     /** The request rules of reference §3.1: only "actions"; a process_observation_set action with patient, encounter, observation_set. */

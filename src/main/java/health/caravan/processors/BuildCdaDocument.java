@@ -45,13 +45,7 @@ public final class BuildCdaDocument implements Processor {
     public void process(Exchange exchange) {
         Map<String, String> q = QueryParameters.parse(exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class),
                 Set.of("variant", "send", "pdf_reference"));
-        JsonNode request;
-        try {
-            request = HttpResponses.JSON.readTree(exchange.getMessage().getBody(String.class));
-        } catch (Exception e) {
-            throw new ApiException(400, "Request body must be a JSON object (Content-Type: application/json)");
-        }
-        JsonNode data = OruService.observationSetAction(request);
+        JsonNode data = OruService.observationSetAction(OruService.parse(exchange.getMessage().getBody(String.class)));
         String variant = q.getOrDefault("variant", CdaDocumentBuilder.VITAL_SIGNS);
         boolean send = Boolean.parseBoolean(q.getOrDefault("send", "false"));
         if (send && !targetConfigured) {

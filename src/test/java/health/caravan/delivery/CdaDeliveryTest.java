@@ -140,7 +140,9 @@ class CdaDeliveryTest {
         assertFalse(r.json().get("errors").isEmpty());
         assertEquals("REJECTED", column(r.json().get("uuid").asText(), "state"));
         assertEquals(0, received.size());
-        assertEquals(400, caravan.http.send("POST", "/dhos/v1/cda_message", token, "{\"type\": \"HL7v2\", \"content\": \"x\"}").status());
+        HttpApi.Response wrongType = caravan.http.send("POST", "/dhos/v1/cda_message", token, "{\"type\": \"HL7v2\", \"content\": \"x\"}");
+        assertEquals(400, wrongType.status());
+        assertEquals("INVALID_REQUEST", column(wrongType.json().get("uuid").asText(), "state"), "refused requests are stored");
         assertEquals(400, caravan.http.send("POST", "/dhos/v1/cda_message", token, "{\"type\": \"HL7v3CDA\"}").status());
         assertEquals(400, caravan.http.send("POST", "/dhos/v1/cda_message", token, "{\"type\": \"HL7v3CDA\", \"content\": \"x\", \"extra\": 1}").status());
     }
@@ -184,7 +186,10 @@ class CdaDeliveryTest {
         Map<String, String> o = TestCaravan.defaults();
         try (TestCaravan bare = TestCaravan.start(o)) {
             ObjectNode body = Fixtures.JSON.createObjectNode().put("type", "HL7v3CDA").put("content", "<x/>");
-            assertEquals(501, bare.http.send("POST", "/dhos/v1/cda_message", token, body.toString()).status());
+            HttpApi.Response r = bare.http.send("POST", "/dhos/v1/cda_message", token, body.toString());
+            assertEquals(501, r.status());
+            assertEquals("<x/>", Fixtures.JSON.readTree(column(r.json().get("uuid").asText(), "content")).get("content").asText(),
+                    "stored even though there is nowhere to send it");
         }
     }
 

@@ -245,6 +245,15 @@ class OruDeliveryTest {
         assertEquals(403, caravan.http.send("POST", "/dhos/v1/oru_message", Tokens.internal("read:hl7_message"),
                 request("sparse_room-air", "x")).status());
         assertEquals(0, received.size());
+
+        // refused requests are stored all the same, and the answer says where
+        HttpApi.Response notJson = post("this is not json");
+        assertEquals(400, notJson.status());
+        JsonNode stored = caravan.http.get("/dhos/v1/message/" + notJson.json().get("uuid").asText(), token).json();
+        assertEquals("this is not json", stored.get("content").asText());
+        assertEquals("dhos", stored.get("src_description").asText());
+        String unknownUuid = unknown.json().get("uuid").asText();
+        assertEquals(r.toString(), caravan.http.get("/dhos/v1/message/" + unknownUuid, token).json().get("content").asText());
     }
 
     @Test
