@@ -13,6 +13,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,7 +49,12 @@ import health.caravan.processors.ApiErrorResponder;
 import health.caravan.processors.BuildCdaDocument;
 import health.caravan.processors.JsonServiceEndpoint;
 import health.caravan.processors.DeliveryApi;
+import health.caravan.examples.ExamplesSync;
+import health.caravan.processors.ExamplesApi;
+import health.caravan.processors.ExamplesSite;
+import health.caravan.processors.ExamplesSyncSteps;
 import health.caravan.processors.ExtractApi;
+import health.caravan.processors.GitHubWebhook;
 import health.caravan.processors.MessageQueries;
 import health.caravan.processors.ReceiveHl7OverHttp;
 import health.caravan.processors.ReceiveHl7OverMllp;
@@ -77,7 +83,7 @@ public final class CaravanBeans implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(CaravanBeans.class);
     /** Every scope Caravan's routes ask for. */
     static final String DEVELOPMENT_SCOPES = "read:hl7_message write:hl7_message read:delivery write:delivery "
-            + "write:cda_document read:extracts write:extracts";
+            + "write:cda_document read:extracts write:extracts read:examples write:examples";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -136,6 +142,7 @@ public final class CaravanBeans implements CamelConfiguration {
 
         configureOutbound(registry, s, store, zone);
         configureExtracts(context, registry, s, store, zone);
+        configureExamples(context, registry, s, store);
 
         if (authenticator.usesGeneratedKey()) {
             printDevelopmentToken(authenticator, s.get("caravan.jwt.issuer"));
@@ -235,6 +242,66 @@ public final class CaravanBeans implements CamelConfiguration {
         registry.bind("deliveryApi", new DeliveryApi(deliveries));
         OruService oru = new OruService(oruSettings, zone, Clock.systemUTC(), deliveries, deliverer);
         registry.bind("receiveOruRequest", new JsonServiceEndpoint(oru::receive));
+    }
+
+    /**
+     * The C-CDA examples library: the sync coordinator (its Git steps are the examples-sync route), the
+     * web site, the JSON API and the webhook. The existing working copy is served at once; the first
+     * sync starts when the context has started.
+     */
+    private static void configureExamples(CamelContext context, Registry registry, Settings s, MessageStore store)
+            throws Exception {
+        ExamplesSync sync = new ExamplesSync(new ExamplesSync.Settings(s.get("caravan.examples.repo-url"),
+                s.get("caravan.examples.branch"), Path.of(s.get("caravan.examples.dir")).toAbsolutePath(),
+                Boolean.parseBoolean(s.get("caravan.examples.push")), s.get("caravan.examples.git-username"),
+                s.get("caravan.examples.git-password"), s.get("caravan.examples.permalink-base"), null), store.dataSource());
+        long pollMs = durationMs(s.get("caravan.examples.poll"));
+        context.getPropertiesComponent().addOverrideProperty("caravan.examples.poll", Long.toString(Math.max(pollMs, 1000)));
+        context.getPropertiesComponent().addOverrideProperty("caravan.examples.polling",
+                Boolean.toString(pollMs > 0 && sync.settings().configured()));
+        context.getPropertiesComponent().addOverrideProperty("caravan.examples.dir", sync.settings().workDir().toString());
+        registry.bind("examplesSync", sync);
+        registry.bind("examplesSyncSteps", new ExamplesSyncSteps(sync));
+        registry.bind("examplesSite", new ExamplesSite(sync, s.get("caravan.examples.web-url")));
+        registry.bind("examplesApi", new ExamplesApi(sync, s.get("caravan.examples.web-url")));
+        registry.bind("githubWebhook", new GitHubWebhook(sync, s.get("caravan.examples.webhook-secret")));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                sync.close();
+            }
+        }, true, true);
+        context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
+            @Override
+            public void notify(org.apache.camel.spi.CamelEvent event) {
+                if (event instanceof org.apache.camel.spi.CamelEvent.CamelContextStartedEvent) {
+                    ProducerTemplate template = context.createProducerTemplate();
+                    sync.connect(trigger -> template.requestBody("direct:examples-sync", trigger));
+                    sync.loadLocalCopy();
+                    sync.request("startup");
+                }
+            }
+        });
+    }
+
+    /** "30s", "5m", "1h", "250ms" or plain milliseconds; 0 or empty = off. */
+    static long durationMs(String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (v.isEmpty()) {
+            return 0;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h)?").matcher(v);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("Not a duration: " + value + " (use e.g. 30s, 5m, 1h)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        return switch (unit) {
+            case "s" -> n * 1000;
+            case "m" -> n * 60_000;
+            case "h" -> n * 3_600_000;
+            default -> n;
+        };
     }
 
     /** Timed SQL extracts: a pool on the clinical database, the ReqCheck client, the runner and its API. */
