@@ -26,10 +26,11 @@ public record ExampleMetadata(String approvalStatus, List<Approval> approvals, L
     public record Template(String name, String oid, String version) {
     }
 
-    /** The approval status reduced to a filter value: approved, pending, withdrawn, unsupported or not-reviewed. */
+    /** The approval status reduced to a filter value: approved, pending, withdrawn, unsupported,
+     * not-reviewed (Guide Examples) or unknown (no status could be read). */
     public String approvalKey() {
         if (approvalStatus == null) {
-            return "not-reviewed";
+            return guideExample ? "not-reviewed" : "unknown";
         }
         String s = approvalStatus.toLowerCase(java.util.Locale.ROOT);
         if (s.startsWith("approved")) {

@@ -67,6 +67,8 @@ public final class ExamplesSync implements AutoCloseable {
         LibraryScanner.Scan scan;
         PermalinkRegistry.Reconciled reconciled;
         boolean pushed;
+        int assigned;
+        int deleted;
         final List<String> notes = new ArrayList<>();
 
         Run(String id, String trigger, String previousCommit) {
@@ -246,6 +248,8 @@ public final class ExamplesSync implements AutoCloseable {
         run.scan = LibraryScanner.scan(repo, head);
         Map<String, String> renames = LibraryScanner.renamedFolders(repo, run.previousCommit, run.commit);
         run.reconciled = registry.reconcile(run.scan.examples(), renames);
+        run.assigned = run.reconciled.assigned();
+        run.deleted = run.reconciled.deleted();
         LOG.info("Examples sync {}: commit {}, {} examples, {} new permalinks, {} permalinks of deleted examples",
                 run.id, abbrev(run.commit), run.scan.examples().size(), run.reconciled.assigned(), run.reconciled.deleted());
         if (settings.push() && !run.reconciled.toWriteBack().isEmpty()) {
@@ -306,8 +310,8 @@ public final class ExamplesSync implements AutoCloseable {
             ps.setInt(4, next.sections().size());
             ps.setInt(5, next.examples().size());
             ps.setInt(6, files);
-            ps.setInt(7, run.reconciled.assigned());
-            ps.setInt(8, run.reconciled.deleted());
+            ps.setInt(7, run.assigned);
+            ps.setInt(8, run.deleted);
             ps.setBoolean(9, run.pushed);
             ps.setString(10, JSON.writeValueAsString(warnings));
             ps.setString(11, run.id);

@@ -32,8 +32,8 @@ public final class ExamplesApi {
         Map<String, String> q = QueryParameters.parse(exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class),
                 Set.of("q", "section", "approval", "certification", "limit", "offset"));
         String approval = q.get("approval");
-        if (approval != null && !Set.of("approved", "pending", "withdrawn", "not-reviewed", "unsupported").contains(approval)) {
-            throw new ApiException(400, "'approval' must be approved, pending, withdrawn, not-reviewed or unsupported");
+        if (approval != null && !Set.of("approved", "pending", "withdrawn", "not-reviewed", "unsupported", "unknown", "other").contains(approval)) {
+            throw new ApiException(400, "'approval' must be approved, pending, withdrawn, not-reviewed, unsupported, unknown or other");
         }
         int limit = integer(q.get("limit"), 100, 1, 1000, "limit");
         int offset = integer(q.get("offset"), 0, 0, Integer.MAX_VALUE, "offset");

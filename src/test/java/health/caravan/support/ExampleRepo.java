@@ -77,13 +77,21 @@ public final class ExampleRepo implements AutoCloseable {
         git.add().addFilepattern(".").setUpdate(true).call();
         RevCommit c = git.commit().setMessage(message).setAuthor("Curator", "curator@example.org")
                 .setCommitter("Curator", "curator@example.org").call();
-        git.push().setRemote("origin").add("master").call();
+        for (org.eclipse.jgit.transport.PushResult r : git.push().setRemote("origin").add("master").call()) {
+            for (org.eclipse.jgit.transport.RemoteRefUpdate u : r.getRemoteUpdates()) {
+                if (u.getStatus() != org.eclipse.jgit.transport.RemoteRefUpdate.Status.OK) {
+                    throw new IllegalStateException("push of " + u.getRemoteName() + " failed: " + u.getStatus());
+                }
+            }
+        }
         return c;
     }
 
     /** Brings the author's clone up to date with the remote (after Caravan pushed). */
     public void pull() throws Exception {
-        git.pull().setRemote("origin").call();
+        if (!git.pull().setRemote("origin").setRemoteBranchName("master").call().isSuccessful()) {
+            throw new IllegalStateException("pull failed");
+        }
     }
 
     public ObjectId remoteHead() throws IOException {
