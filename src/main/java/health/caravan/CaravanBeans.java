@@ -83,7 +83,7 @@ public final class CaravanBeans implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(CaravanBeans.class);
     /** Every scope Caravan's routes ask for. */
     static final String DEVELOPMENT_SCOPES = "read:hl7_message write:hl7_message read:delivery write:delivery "
-            + "write:cda_document read:extracts write:extracts read:examples write:examples";
+            + "write:cda_document read:extracts write:extracts read:examples write:examples system/Bundle.write";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -143,6 +143,9 @@ public final class CaravanBeans implements CamelConfiguration {
         configureOutbound(registry, s, store, zone);
         configureExtracts(context, registry, s, store, zone);
         configureExamples(context, registry, s, store);
+        String version = CaravanBeans.class.getPackage().getImplementationVersion();
+        registry.bind("fhirApi", new health.caravan.processors.FhirApi(ca.uhn.fhir.context.FhirContext.forR4Cached(),
+                authenticator, version == null ? "dev" : version));
 
         if (authenticator.usesGeneratedKey()) {
             printDevelopmentToken(authenticator, s.get("caravan.jwt.issuer"));

@@ -1,0 +1,118 @@
+package health.caravan.fhir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import health.caravan.support.TestCaravan;
+import health.caravan.support.Tokens;
+import health.caravan.transformations.fhir.FhirResourceValidator;
+
+/** The FHIR endpoints over HTTP: CapabilityStatement, $convert-ccda (JSON and XML, OperationOutcome errors, scopes), /api/convert. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FhirApiTest {
+
+    static final FhirContext FHIR = FhirContext.forR4Cached();
+    TestCaravan caravan;
+    HttpClient client = HttpClient.newHttpClient();
+    byte[] ccd;
+
+    @BeforeAll
+    void start() throws Exception {
+        caravan = TestCaravan.startOnPostgres();
+        try (InputStream in = FhirApiTest.class.getResourceAsStream("/ccda/ccd-median.xml")) {
+            ccd = in.readAllBytes();
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        caravan.close();
+    }
+
+    HttpResponse<String> post(String path, String token, String contentType, byte[] body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + caravan.httpPort + path))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + caravan.httpPort + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void capabilityStatementWithoutAuth() throws Exception {
+        HttpResponse<String> json = get("/fhir/metadata");
+        assertEquals(200, json.statusCode());
+        assertTrue(json.headers().firstValue("Content-Type").orElse("").startsWith("application/fhir+json"));
+        assertEquals("CapabilityStatement", new ObjectMapper().readTree(json.body()).get("resourceType").asText());
+        HttpResponse<String> xml = get("/fhir/metadata?_format=xml");
+        assertTrue(xml.body().startsWith("<CapabilityStatement xmlns=\"http://hl7.org/fhir\">"), xml.body());
+        assertEquals(400, get("/fhir/metadata?_format=yaml").statusCode());
+    }
+
+    @Test
+    void convertsACcdToAValidDocumentBundle() throws Exception {
+        HttpResponse<String> r = post("/fhir/$convert-ccda", Tokens.internal("system/Bundle.write"), "application/xml", ccd);
+        assertEquals(200, r.statusCode(), r.body());
+        Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, r.body());
+        assertEquals(Bundle.BundleType.DOCUMENT, bundle.getType());
+        assertEquals("Composition", bundle.getEntryFirstRep().getResource().fhirType());
+        assertEquals(java.util.List.of(), new FhirResourceValidator(FHIR).errors(bundle));
+        HttpResponse<String> again = post("/fhir/$convert-ccda", Tokens.internal("system/*.write"), "application/xml", ccd);
+        assertEquals(r.body(), again.body(), "deterministic");
+        HttpResponse<String> xml = post("/fhir/$convert-ccda?_format=xml", Tokens.internal("system/Bundle.write"), "application/xml", ccd);
+        assertTrue(xml.body().startsWith("<Bundle xmlns=\"http://hl7.org/fhir\">"));
+    }
+
+    @Test
+    void errorsAreOperationOutcomes() throws Exception {
+        HttpResponse<String> notXml = post("/fhir/$convert-ccda", Tokens.internal("system/Bundle.write"), "application/xml",
+                "not xml at all".getBytes());
+        assertEquals(400, notXml.statusCode());
+        OperationOutcome oo = FHIR.newJsonParser().parseResource(OperationOutcome.class, notXml.body());
+        assertEquals(OperationOutcome.IssueSeverity.ERROR, oo.getIssueFirstRep().getSeverity());
+        assertEquals(400, post("/fhir/$convert-ccda", Tokens.internal("system/Bundle.write"), "application/xml",
+                "<Patient xmlns=\"http://hl7.org/fhir\"/>".getBytes()).statusCode());
+        HttpResponse<String> noToken = post("/fhir/$convert-ccda", null, "application/xml", ccd);
+        assertEquals(401, noToken.statusCode());
+        assertEquals("login", FHIR.newJsonParser().parseResource(OperationOutcome.class, noToken.body()).getIssueFirstRep().getCode().toCode());
+        assertEquals(403, post("/fhir/$convert-ccda", Tokens.internal("read:hl7_message"), "application/xml", ccd).statusCode());
+        assertEquals(415, post("/fhir/$convert-ccda", Tokens.internal("system/Bundle.write"), "text/plain", ccd).statusCode());
+    }
+
+    @Test
+    void cda2fhirServiceCompatibleEndpoint() throws Exception {
+        HttpResponse<String> greeting = get("/api/convert");
+        assertEquals("{\"message\":\"Welcome to the CDA to FHIR Conversion Service\"}", greeting.body());
+        HttpResponse<String> r = post("/api/convert", Tokens.internal("system/Bundle.write"), "application/xml", ccd);
+        assertEquals(200, r.statusCode());
+        assertEquals("Bundle", new ObjectMapper().readTree(r.body()).get("resourceType").asText());
+        HttpResponse<String> bad = post("/api/convert", Tokens.internal("system/Bundle.write"), "application/xml", "<x".getBytes());
+        assertEquals(400, bad.statusCode());
+        JsonNode err = new ObjectMapper().readTree(bad.body());
+        assertEquals("BAD_REQUEST", err.get("status").asText());
+        assertTrue(err.get("timestamp").asText().matches("\\d{2}-\\d{2}-\\d{4} \\d{2}:\\d{2}:\\d{2}"));
+        assertEquals(415, post("/api/convert", Tokens.internal("system/Bundle.write"), "text/plain", ccd).statusCode());
+    }
+}
