@@ -76,6 +76,7 @@ public final class CcdaToFhirConverter {
             documentKey = "content:" + UUID.nameUUIDFromBytes(ccdaXml);
         }
         ConversionContext ctx = new ConversionContext(documentKey);
+        ctx.documentTime(Hl7Timestamps.dateTime(CdaXml.child(root, "effectiveTime")));
         Composition composition = new Composition();
         Reference compositionRef = ctx.add(composition, "composition", root);
         patients.map(patientRole, ctx);

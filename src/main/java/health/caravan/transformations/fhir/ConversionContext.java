@@ -22,6 +22,7 @@ final class ConversionContext {
     private final Set<String> usedIds = new HashSet<>();
     private final Map<String, Reference> shared = new HashMap<>();
     private Reference patient;
+    private org.hl7.fhir.r4.model.DateTimeType documentTime;
 
     ConversionContext(String documentKey) {
         this.documentKey = documentKey;
@@ -75,6 +76,15 @@ final class ConversionContext {
 
     void patient(Reference patient) {
         this.patient = patient;
+    }
+
+    /** ClinicalDocument/effectiveTime (may be null). */
+    org.hl7.fhir.r4.model.DateTimeType documentTime() {
+        return documentTime == null ? null : documentTime.copy();
+    }
+
+    void documentTime(org.hl7.fhir.r4.model.DateTimeType documentTime) {
+        this.documentTime = documentTime;
     }
 
     List<Resource> resources() {

@@ -18,9 +18,11 @@ import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
  * <ul>
  * <li>Vital Signs Organizer → panel Observation LOINC 85353-1 (category vital-signs) with {@code hasMember};</li>
  * <li>each Vital Sign Observation → Observation (category vital-signs), except that a systolic (8480-6) and
- * diastolic (8462-4) pair in one organizer becomes one blood-pressure Observation 85354-9 with two components;</li>
+ * diastolic (8462-4) pair in one organizer becomes one blood-pressure Observation 85354-9 with two components (the
+ * R4 bp profile, which the validator also applies to 8480-6/8462-4, requires both: a missing half is a component
+ * with a dataAbsentReason);</li>
  * <li>effective[x] is required by the FHIR vital-signs profile: the observation's time, else the organizer's; when
- * neither exists (or is coarser than a day, vs-1), effectiveDateTime carries only a data-absent-reason extension.</li>
+ * neither is precise to the day (vs-1), the document's effectiveTime (see {@code setEffective}).</li>
  * </ul>
  * Units are copied as given: the FHIR profiles require UCUM ({@code /min}, {@code mm[Hg]}, {@code Cel}, ...).
  */
@@ -36,7 +38,14 @@ final class VitalSignSectionMapper implements SectionMapper {
             if ("organizer".equals(statement.getLocalName())) {
                 refs.add(panel(statement, ctx));
             } else if ("observation".equals(statement.getLocalName())) {
-                refs.add(ctx.addFor(vital(statement, null, ctx), statement));
+                String loinc = loinc(statement);
+                if (SYSTOLIC.equals(loinc)) {
+                    refs.add(bloodPressure(statement, null, null, ctx));
+                } else if (DIASTOLIC.equals(loinc)) {
+                    refs.add(bloodPressure(null, statement, null, ctx));
+                } else {
+                    refs.add(ctx.addFor(vital(statement, null, ctx), statement));
+                }
             }
         }
         return refs;
@@ -69,17 +78,10 @@ final class VitalSignSectionMapper implements SectionMapper {
                 "Vital signs, weight, height, head circumference, oxygen saturation and BMI panel");
         panel.setCode(code);
         panel.setSubject(ctx.patient());
-        setEffective(panel, organizerTime, null);
+        setEffective(panel, organizerTime, null, ctx);
 
-        if (systolic != null && diastolic != null) {
+        if (systolic != null || diastolic != null) {
             panel.addHasMember(bloodPressure(systolic, diastolic, organizerTime, ctx));
-        } else {
-            if (systolic != null) {
-                observations.add(0, systolic);
-            }
-            if (diastolic != null) {
-                observations.add(diastolic);
-            }
         }
         for (Element obs : observations) {
             panel.addHasMember(ctx.addFor(vital(obs, organizerTime, ctx), obs));
@@ -94,62 +96,84 @@ final class VitalSignSectionMapper implements SectionMapper {
         Observation o = ObservationFactory.observation(obs, "vital-signs", ctx);
         o.getCategory().clear();
         o.addCategory(category());
-        setEffective(o, CdaXml.child(obs, "effectiveTime"), organizerTime);
+        setEffective(o, CdaXml.child(obs, "effectiveTime"), organizerTime, ctx);
         return o;
     }
 
     private Reference bloodPressure(Element systolic, Element diastolic, Element organizerTime, ConversionContext ctx) {
+        Element main = systolic != null ? systolic : diastolic;
         Observation bp = new Observation();
-        bp.setIdentifier(CdaDataTypes.identifiers(CdaXml.children(systolic, "id")));
-        bp.setStatus(ObservationFactory.status(SectionMapper.statusCode(systolic)));
+        bp.setIdentifier(CdaDataTypes.identifiers(CdaXml.children(main, "id")));
+        bp.setStatus(ObservationFactory.status(SectionMapper.statusCode(main)));
         bp.addCategory(category());
         bp.setCode(CdaDataTypes.fixedConcept(CodeSystemUris.LOINC, "85354-9",
                 "Blood pressure panel with all children optional"));
         bp.setSubject(ctx.patient());
-        setEffective(bp, CdaXml.child(systolic, "effectiveTime"), organizerTime);
-        for (Element part : List.of(systolic, diastolic)) {
-            Observation.ObservationComponentComponent c = bp.addComponent();
-            c.setCode(CdaDataTypes.requiredConcept(CdaXml.child(part, "code")));
-            Element value = CdaXml.child(part, "value");
-            Type v = ObservationFactory.value(value);
-            if (v != null) {
-                c.setValue(v);
-            } else {
-                c.setDataAbsentReason(CdaDataTypes.dataAbsentConcept(value == null ? null : CdaXml.attr(value, "nullFlavor")));
-            }
-            for (Element ic : CdaXml.children(part, "interpretationCode")) {
-                CodeableConcept interpretation = CdaDataTypes.concept(ic);
-                if (interpretation != null) {
-                    c.addInterpretation(interpretation);
-                }
+        setEffective(bp, CdaXml.child(main, "effectiveTime"), organizerTime, ctx);
+        component(bp, systolic, SYSTOLIC, "Systolic blood pressure");
+        component(bp, diastolic, DIASTOLIC, "Diastolic blood pressure");
+        String key = keyOf(main);
+        return ctx.add(bp, key == null ? null : key + "|bp", main);
+    }
+
+    private static void component(Observation bp, Element part, String loinc, String display) {
+        Observation.ObservationComponentComponent c = bp.addComponent();
+        if (part == null) {
+            c.setCode(CdaDataTypes.fixedConcept(CodeSystemUris.LOINC, loinc, display));
+            c.setDataAbsentReason(CdaDataTypes.dataAbsentConcept(null));
+            return;
+        }
+        c.setCode(CdaDataTypes.requiredConcept(CdaXml.child(part, "code")));
+        Element value = CdaXml.child(part, "value");
+        Type v = ObservationFactory.value(value);
+        if (v != null) {
+            c.setValue(v);
+        } else {
+            c.setDataAbsentReason(CdaDataTypes.dataAbsentConcept(value == null ? null : CdaXml.attr(value, "nullFlavor")));
+        }
+        for (Element ic : CdaXml.children(part, "interpretationCode")) {
+            CodeableConcept interpretation = CdaDataTypes.concept(ic);
+            if (interpretation != null) {
+                c.addInterpretation(interpretation);
             }
         }
-        return ctx.add(bp, keyOf(systolic) == null ? null : keyOf(systolic) + "|bp", systolic);
     }
 
     private static String keyOf(Element obs) {
         return CdaDataTypes.key(CdaXml.child(obs, "id"));
     }
 
-    private static void setEffective(Observation o, Element own, Element fallback) {
-        Type t = Hl7Timestamps.effective(own, true);
-        if (t == null && fallback != null) {
-            t = Hl7Timestamps.effective(fallback, true);
+    /**
+     * effectiveDateTime of a vital sign. The R4 profile requires effective[x], and this validator's vs-1 check
+     * accepts only a dateTime precise to the day (it rejects every Period). Order: the observation's time (value,
+     * center or low), the organizer's, then the document's effectiveTime (the time the document says its data were
+     * current); with none of those at day precision, a dateTime carrying only a data-absent-reason extension.
+     */
+    private static void setEffective(Observation o, Element own, Element fallback, ConversionContext ctx) {
+        DateTimeType t = dayPrecise(startOf(own));
+        if (t == null) {
+            t = dayPrecise(startOf(fallback));
         }
-        if (t instanceof DateTimeType dt && dt.getPrecision().ordinal() < TemporalPrecisionEnum.DAY.ordinal()) {
-            t = null; // vs-1: a vital sign dateTime must be precise to the day
+        if (t == null) {
+            t = dayPrecise(ctx.documentTime());
         }
-        if (t instanceof org.hl7.fhir.r4.model.Period p && p.hasStart()
-                && p.getStartElement().getPrecision().ordinal() < TemporalPrecisionEnum.DAY.ordinal()) {
-            t = null;
+        if (t == null) {
+            t = new DateTimeType();
+            t.addExtension(CdaDataTypes.dataAbsentReason(null));
         }
-        if (t != null) {
-            o.setEffective(t);
-        } else {
-            DateTimeType absent = new DateTimeType();
-            absent.addExtension(CdaDataTypes.dataAbsentReason(null));
-            o.setEffective(absent);
+        o.setEffective(t);
+    }
+
+    private static DateTimeType startOf(Element time) {
+        if (time == null) {
+            return null;
         }
+        DateTimeType t = Hl7Timestamps.start(time);
+        return t != null ? t : Hl7Timestamps.dateTime(CdaXml.child(time, "center"));
+    }
+
+    private static DateTimeType dayPrecise(DateTimeType t) {
+        return t != null && t.getPrecision().ordinal() >= TemporalPrecisionEnum.DAY.ordinal() ? t : null;
     }
 
     private static Coding categoryCoding() {
