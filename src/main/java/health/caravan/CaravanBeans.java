@@ -287,24 +287,9 @@ public final class CaravanBeans implements CamelConfiguration {
         });
     }
 
-    /** "30s", "5m", "1h", "250ms" or plain milliseconds; 0 or empty = off. */
+    /** "30s", "5m", "1h", "250ms" or plain milliseconds (Camel's duration syntax); 0 or empty = off. */
     static long durationMs(String value) {
-        String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT);
-        if (v.isEmpty()) {
-            return 0;
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h)?").matcher(v);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("Not a duration: " + value + " (use e.g. 30s, 5m, 1h)");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "ms" : m.group(2);
-        return switch (unit) {
-            case "s" -> n * 1000;
-            case "m" -> n * 60_000;
-            case "h" -> n * 3_600_000;
-            default -> n;
-        };
+        return value == null || value.isBlank() ? 0 : org.apache.camel.util.TimeUtils.toMilliSeconds(value.trim());
     }
 
     /** Timed SQL extracts: a pool on the clinical database, the ReqCheck client, the runner and its API. */

@@ -189,7 +189,7 @@ public final class ExamplesSync implements AutoCloseable {
                 LOG.info("Examples library loaded from the local copy at {}: {} examples", abbrev(scan.commit()), r.examples().size());
             }
         } catch (IOException | SQLException | RuntimeException e) {
-            LOG.warn("Cannot load the local examples copy: {}", e.getMessage());
+            LOG.warn("Cannot load the local examples copy: {}", RepoUrls.redact(String.valueOf(e.getMessage()), settings.password()));
         }
     }
 

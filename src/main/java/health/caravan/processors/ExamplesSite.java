@@ -93,8 +93,15 @@ public final class ExamplesSite {
 
     /** {@code GET /search?q=&approval=&certification=}: every word must match (case-insensitive). */
     public void search(Exchange exchange) {
-        Map<String, String> q = QueryParameters.parse(exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class),
-                Set.of("q", "approval", "certification", "section"));
+        Map<String, String> q;
+        try {
+            q = QueryParameters.parse(exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class),
+                    Set.of("q", "approval", "certification", "section"));
+        } catch (health.caravan.web.ApiException e) {
+            message(exchange, 400, "Bad search", e.getMessage() + ". The search takes q, approval, certification and section.",
+                    "/search", "New search");
+            return;
+        }
         String approval = blankToNull(q.get("approval"));
         String certification = q.get("certification");
         List<Example> found = sync.library().search(q.get("q"), blankToNull(q.get("section")), approval,

@@ -108,6 +108,7 @@ public final class FhirApi {
         } catch (FhirResponses.FhirError e) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", switch (e.status) {
+                case 500 -> "INTERNAL_SERVER_ERROR";
                 case 401 -> "UNAUTHORIZED";
                 case 403 -> "FORBIDDEN";
                 case 415 -> "UNSUPPORTED_MEDIA_TYPE";
@@ -139,6 +140,10 @@ public final class FhirApi {
         } catch (CcdaConversionException e) {
             LOG.info("C-CDA conversion refused: {}", e.getMessage());
             throw new FhirResponses.FhirError(400, e.getMessage());
+        } catch (RuntimeException e) {
+            // class name only: a message could quote the document
+            LOG.error("C-CDA conversion failed: {}", e.getClass().getName());
+            throw new FhirResponses.FhirError(500, "The document could not be converted (internal error)");
         }
     }
 

@@ -48,10 +48,7 @@ class ExamplesBrowserTest {
         TestCaravan.truncatePostgres();
         dir = Files.createTempDirectory("caravan-browser");
         repo = new ExampleRepo(dir).seed();
-        Map<String, String> o = TestCaravan.defaults();
-        o.put("caravan.examples.repo-url", repo.url());
-        o.put("caravan.examples.dir", dir.resolve("working-copy").toString());
-        o.put("caravan.examples.poll", "0");
+        Map<String, String> o = repo.caravanSettings();
         caravan = TestCaravan.start(o);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

@@ -51,10 +51,7 @@ class ExamplesLibraryTest {
         TestCaravan.truncatePostgres();
         dir = Files.createTempDirectory("caravan-examples");
         repo = new ExampleRepo(dir).seed();
-        Map<String, String> o = TestCaravan.defaults();
-        o.put("caravan.examples.repo-url", repo.url());
-        o.put("caravan.examples.dir", dir.resolve("working-copy").toString());
-        o.put("caravan.examples.poll", "0");
+        Map<String, String> o = repo.caravanSettings();
         o.put("caravan.examples.push", "true");
         o.put("caravan.examples.webhook-secret", SECRET);
         o.put("caravan.examples.web-url", "https://github.com/HL7/C-CDA-Examples");
@@ -181,6 +178,10 @@ class ExamplesLibraryTest {
         assertTrue(page.body().contains("1 example found."), page.body());
         assertEquals(400, get("/caravan/v1/examples?approval=maybe").statusCode());
         assertEquals(400, get("/caravan/v1/examples?bogus=1").statusCode());
+        HttpResponse<String> badSearch = get("/search?bogus=1");
+        assertEquals(400, badSearch.statusCode());
+        assertTrue(badSearch.body().contains("Unknown query parameter"), badSearch.body());
+        assertTrue(badSearch.headers().firstValue("bogus").isEmpty(), "request parameters are not echoed as headers");
     }
 
     @Test

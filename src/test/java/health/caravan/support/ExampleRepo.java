@@ -40,6 +40,15 @@ public final class ExampleRepo implements AutoCloseable {
         return bare.toString();
     }
 
+    /** Test Caravan settings syncing this repository into a working copy under {@code root}, no polling. */
+    public java.util.Map<String, String> caravanSettings() throws IOException {
+        java.util.Map<String, String> o = TestCaravan.defaults();
+        o.put("caravan.examples.repo-url", url());
+        o.put("caravan.examples.dir", root.resolve("working-copy").toString());
+        o.put("caravan.examples.poll", "0");
+        return o;
+    }
+
     public ExampleRepo write(String path, String text) throws IOException {
         return write(path, text.getBytes(StandardCharsets.UTF_8));
     }
