@@ -9,6 +9,15 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import ca.uhn.fhir.context.FhirContext;
+import health.caravan.fhirstore.FhirProjectionQueue;
+import health.caravan.fhirstore.FhirProjector;
+import health.caravan.fhirstore.FhirPushQueue;
+import health.caravan.fhirstore.FhirStore;
+import health.caravan.processors.FhirApi;
+import health.caravan.processors.FhirPush;
+import health.caravan.processors.FhirReadApi;
+import health.caravan.transformations.fhir.AdtToFhirMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
@@ -83,7 +92,7 @@ public final class CaravanBeans implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(CaravanBeans.class);
     /** Every scope Caravan's routes ask for. */
     static final String DEVELOPMENT_SCOPES = "read:hl7_message write:hl7_message read:delivery write:delivery "
-            + "write:cda_document read:extracts write:extracts read:examples write:examples system/Bundle.write";
+            + "write:cda_document read:extracts write:extracts read:examples write:examples system/Bundle.write system/*.read";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -143,12 +152,73 @@ public final class CaravanBeans implements CamelConfiguration {
         configureOutbound(registry, s, store, zone);
         configureExtracts(context, registry, s, store, zone);
         configureExamples(context, registry, s, store);
-        String version = CaravanBeans.class.getPackage().getImplementationVersion();
-        registry.bind("fhirApi", new health.caravan.processors.FhirApi(ca.uhn.fhir.context.FhirContext.forR4Cached(),
-                authenticator, version == null ? "dev" : version));
+        configureFhir(context, registry, s, store, authenticator, identifierTypes, zone, meters);
 
         if (authenticator.usesGeneratedKey()) {
             printDevelopmentToken(authenticator, s.get("caravan.jwt.issuer"));
+        }
+    }
+
+    /**
+     * FHIR R4: C-CDA conversion, Caravan's FHIR store fed from accepted ADT messages (the projection queue
+     * is written with each message), its read API, and the push of transaction Bundles to an external FHIR
+     * server (CARAVAN_FHIR_SERVER_URL) with camel-fhir.
+     */
+    private static void configureFhir(CamelContext context, Registry registry, Settings s, MessageStore store,
+                                      JwtAuthenticator authenticator, IdentifierTypes identifierTypes, ZoneId zone,
+                                      MeterRegistry meters) {
+        FhirContext fhir = FhirContext.forR4Cached();
+        registry.bind("fhirContext", fhir);
+        String version = CaravanBeans.class.getPackage().getImplementationVersion();
+        registry.bind("fhirApi", new FhirApi(fhir, authenticator, version == null ? "dev" : version));
+
+        FhirStore fhirStore = new FhirStore(store.dataSource(), fhir);
+        FhirProjectionQueue projection = new FhirProjectionQueue(store.dataSource());
+        store.addOutboxWriter(projection);
+        String serverUrl = s.get("caravan.fhir.server-url").trim();
+        FhirPushQueue pushQueue = new FhirPushQueue(store.dataSource());
+        boolean push = !serverUrl.isEmpty();
+        AdtToFhirMapper mapper = new AdtToFhirMapper(new AdtToFhirMapper.Settings(s.get("caravan.fhir.nhs-number-system"),
+                s.get("caravan.fhir.mrn-system"), s.get("caravan.fhir.visit-number-system"),
+                s.get("caravan.fhir.location-system"), identifierTypes, zone));
+        FhirProjector projector = new FhirProjector(fhirStore, projection, push ? pushQueue : null, mapper, fhir);
+        registry.bind("fhirProjector", projector);
+        registry.bind("fhirReadApi", new FhirReadApi(fhir, fhirStore, authenticator, store, s.get("caravan.fhir.base-url")));
+        FunctionCounter.builder("caravan.fhir.projected", projector, FhirProjector::projectedCount)
+                .description("ADT messages projected into Caravan's FHIR store").register(meters);
+
+        registry.bind("fhirPush", new FhirPush(pushQueue, s.getInt("caravan.fhir.push-max-attempts"),
+                s.getLong("caravan.fhir.push-base-backoff-ms"), s.getLong("caravan.fhir.push-max-backoff-ms")));
+        context.getPropertiesComponent().addOverrideProperty("caravan.fhir.push-enabled", Boolean.toString(push));
+        if (!push) {
+            // the fhir-push route does not start; its endpoint still needs a syntactically valid URI
+            context.getPropertiesComponent().addOverrideProperty("caravan.fhir.push-uri", "log:fhir-push-disabled");
+            return;
+        }
+        StringBuilder uri = new StringBuilder("fhir://transaction/withBundle?inBody=stringBundle&fhirVersion=R4&encoding=JSON"
+                + "&validationMode=NEVER&fhirContext=#fhirContext&serverUrl=RAW(").append(serverUrl).append(')')
+                .append("&connectionTimeout=").append(s.getInt("caravan.fhir.server-connect-timeout-ms"))
+                .append("&socketTimeout=").append(s.getInt("caravan.fhir.server-timeout-ms"));
+        String token = s.get("caravan.fhir.server-token");
+        if (!token.isBlank()) {
+            uri.append("&accessToken=RAW(").append(token).append(')');
+        }
+        String user = s.get("caravan.fhir.server-username");
+        if (!user.isBlank()) {
+            uri.append("&username=RAW(").append(user).append(")&password=RAW(").append(s.get("caravan.fhir.server-password")).append(')');
+        }
+        context.getPropertiesComponent().addOverrideProperty("caravan.fhir.push-uri", uri.toString());
+        Gauge.builder("caravan.fhir.push.pending", pushQueue, q -> count(q, "PENDING"))
+                .description("Transaction Bundles waiting for the external FHIR server").register(meters);
+        Gauge.builder("caravan.fhir.push.dead", pushQueue, q -> count(q, "DEAD"))
+                .description("Transaction Bundles the external FHIR server refused").register(meters);
+    }
+
+    private static double count(FhirPushQueue queue, String state) {
+        try {
+            return queue.count(state);
+        } catch (java.sql.SQLException e) {
+            return Double.NaN;
         }
     }
 

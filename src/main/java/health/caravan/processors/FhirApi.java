@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.Enumerations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import health.caravan.fhirstore.SearchParameters;
 import health.caravan.security.AuthException;
 import health.caravan.security.Caller;
 import health.caravan.security.JwtAuthenticator;
@@ -69,7 +70,26 @@ public final class FhirApi {
         cs.addFormat("application/fhir+xml");
         CapabilityStatement.CapabilityStatementRestComponent rest = cs.addRest();
         rest.setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
-        rest.getSecurity().setDescription("Bearer JWT; scope " + CONVERT_SCOPE + " (or system/*.write) for $convert-ccda");
+        rest.getSecurity().setDescription("Bearer JWT; scope " + CONVERT_SCOPE + " (or system/*.write) for $convert-ccda; "
+                + "system/<Type>.read or system/*.read (SMART v2: .rs) to read and search");
+        for (String type : SearchParameters.resourceTypes()) {
+            CapabilityStatement.CapabilityStatementRestResourceComponent resource = rest.addResource().setType(type)
+                    .setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONED).setReadHistory(true)
+                    .setUpdateCreate(false).setConditionalRead(CapabilityStatement.ConditionalReadStatus.NOTSUPPORTED);
+            resource.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.READ);
+            resource.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.VREAD);
+            resource.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.HISTORYINSTANCE);
+            resource.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);
+            for (SearchParameters.Definition d : SearchParameters.definitions(type)) {
+                resource.addSearchParam().setName(d.name()).setDocumentation(d.description())
+                        .setType(switch (d.type()) {
+                            case TOKEN, ID -> Enumerations.SearchParamType.TOKEN;
+                            case STRING -> Enumerations.SearchParamType.STRING;
+                            case DATE -> Enumerations.SearchParamType.DATE;
+                            case REFERENCE -> Enumerations.SearchParamType.REFERENCE;
+                        });
+            }
+        }
         rest.addOperation().setName("convert-ccda").setDefinition("http://caravan.health/OperationDefinition/convert-ccda");
         FhirResponses.resource(exchange, fhir, 200, cs, xml);
     }

@@ -88,7 +88,7 @@ public final class TestCaravan implements AutoCloseable {
                 .locations("classpath:db/migration").load().migrate();
         try (Connection c = DriverManager.getConnection(postgresUrl(), postgresUser(), null);
              Statement s = c.createStatement()) {
-            s.execute("TRUNCATE hl7_message, audit_event, outbox_message, delivery, delivery_attempt, extract_run, extract_run_dataset, example_permalink, examples_sync_run");
+            s.execute("TRUNCATE hl7_message, audit_event, outbox_message, delivery, delivery_attempt, extract_run, extract_run_dataset, example_permalink, examples_sync_run, fhir_resource, fhir_resource_history, fhir_search, fhir_projection, fhir_push");
         }
     }
 
