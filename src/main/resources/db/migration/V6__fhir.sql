@@ -22,17 +22,17 @@ CREATE TABLE fhir_resource_history (
     PRIMARY KEY (resource_type, id, version_id)
 );
 
--- name: search parameter; value: normalised token/string/reference ("system|value" and "value" for
--- tokens, lower case for strings); low/high: the instant range of date parameters.
+-- name: search parameter; value_text: normalised token/string/reference ("system|value" and "value"
+-- for tokens, lower case for strings); value_low/value_high: the instant range of date parameters.
 CREATE TABLE fhir_search (
     resource_type VARCHAR(40)  NOT NULL,
     resource_id   VARCHAR(64)  NOT NULL,
     name          VARCHAR(40)  NOT NULL,
-    value         VARCHAR(512),
-    low           TIMESTAMP,
-    high          TIMESTAMP
+    value_text    VARCHAR(512),
+    value_low     TIMESTAMP,
+    value_high    TIMESTAMP
 );
-CREATE INDEX ix_fhir_search_value ON fhir_search (resource_type, name, value);
+CREATE INDEX ix_fhir_search_value ON fhir_search (resource_type, name, value_text);
 CREATE INDEX ix_fhir_search_resource ON fhir_search (resource_type, resource_id);
 
 -- Accepted ADT messages not yet projected into the FHIR store (written with the message, in its transaction).

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import health.caravan.support.Ack;
@@ -72,6 +73,16 @@ class EmbeddedDefaultsSmokeTest {
             assertNotNull(caravan.http.get("/dhos/v1/message/search/Q549291682T550454059X18391A1096", token).json().get(0));
             assertEquals(200, caravan.http.get("/caravan/v1/deliveries?state=DEAD", token).status(), "the token carries every scope");
             assertEquals(200, caravan.http.get("/caravan/v1/extracts/runs", token).status());
+            // the A01 in Caravan's FHIR store on H2 (projected in the background)
+            JsonNode found = null;
+            for (int i = 0; i < 300 && (found == null || found.get("total").asInt() == 0); i++) {
+                Thread.sleep(50);
+                HttpApi.Response search = caravan.http.get("/fhir/Patient?identifier=1239874560", token);
+                assertEquals(200, search.status(), search.body());
+                found = search.json();
+            }
+            assertEquals(1, found.get("total").asInt(), "the A01 patient in the FHIR store");
+            assertEquals(1, caravan.http.get("/fhir/Encounter?identifier=909127805", token).json().get("total").asInt());
         }
         assertTrue(Files.exists(dataDir.resolve("caravan.mv.db")), "H2 database under the data dir");
     }

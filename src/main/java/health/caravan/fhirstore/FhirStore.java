@@ -82,7 +82,7 @@ public final class FhirStore {
     /** The id of the resource of this type that has the identifier {@code system|value}, if any. */
     public Optional<String> idByIdentifier(Connection c, String type, String system, String value) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT resource_id FROM fhir_search "
-                + "WHERE resource_type = ? AND name = 'identifier' AND value = ? ORDER BY resource_id")) {
+                + "WHERE resource_type = ? AND name = 'identifier' AND value_text = ? ORDER BY resource_id")) {
             ps.setString(1, type);
             ps.setString(2, SearchIndex.token(system, value));
             try (ResultSet rs = ps.executeQuery()) {
@@ -173,7 +173,7 @@ public final class FhirStore {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO fhir_search (resource_type, resource_id, name, value, low, high) VALUES (?,?,?,?,?,?)")) {
+                "INSERT INTO fhir_search (resource_type, resource_id, name, value_text, value_low, value_high) VALUES (?,?,?,?,?,?)")) {
             for (SearchIndex.Row row : rows) {
                 ps.setString(1, type);
                 ps.setString(2, id);

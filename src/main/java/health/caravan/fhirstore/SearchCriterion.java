@@ -35,15 +35,15 @@ public record SearchCriterion(String name, Kind kind, List<Match> anyOf) {
             Match m = anyOf.get(i);
             switch (kind) {
                 case EQUALS -> {
-                    sql.append("s.value = ?");
+                    sql.append("s.value_text = ?");
                     params.add(m.value());
                 }
                 case PREFIX -> {
-                    sql.append("s.value LIKE ? ESCAPE '!'");
+                    sql.append("s.value_text LIKE ? ESCAPE '!'");
                     params.add(like(m.value()) + "%");
                 }
                 case CONTAINS -> {
-                    sql.append("s.value LIKE ? ESCAPE '!'");
+                    sql.append("s.value_text LIKE ? ESCAPE '!'");
                     params.add("%" + like(m.value()) + "%");
                 }
                 case DATE -> appendDate(sql, params, m);
@@ -58,29 +58,29 @@ public record SearchCriterion(String name, Kind kind, List<Match> anyOf) {
         DateRange r = m.range();
         switch (m.prefix()) {
             case "eq" -> {
-                sql.append("(s.low >= ? AND s.high IS NOT NULL AND s.high <= ?)");
+                sql.append("(s.value_low >= ? AND s.value_high IS NOT NULL AND s.value_high <= ?)");
                 params.add(r.low());
                 params.add(r.high());
             }
             case "ne" -> {
-                sql.append("NOT (s.low >= ? AND s.high IS NOT NULL AND s.high <= ?)");
+                sql.append("NOT (s.value_low >= ? AND s.value_high IS NOT NULL AND s.value_high <= ?)");
                 params.add(r.low());
                 params.add(r.high());
             }
             case "gt" -> {
-                sql.append("(s.high IS NULL OR s.high > ?)");
+                sql.append("(s.value_high IS NULL OR s.value_high > ?)");
                 params.add(r.high());
             }
             case "ge" -> {
-                sql.append("(s.high IS NULL OR s.high > ?)");
+                sql.append("(s.value_high IS NULL OR s.value_high > ?)");
                 params.add(r.low());
             }
             case "lt" -> {
-                sql.append("s.low < ?");
+                sql.append("s.value_low < ?");
                 params.add(r.low());
             }
             case "le" -> {
-                sql.append("s.low < ?");
+                sql.append("s.value_low < ?");
                 params.add(r.high());
             }
             default -> throw new IllegalStateException(m.prefix());

@@ -69,6 +69,12 @@ class FhirApiTest {
         HttpResponse<String> xml = get("/fhir/metadata?_format=xml");
         assertTrue(xml.body().startsWith("<CapabilityStatement xmlns=\"http://hl7.org/fhir\">"), xml.body());
         assertEquals(400, get("/fhir/metadata?_format=yaml").statusCode());
+        JsonNode patient = new ObjectMapper().readTree(json.body()).at("/rest/0/resource/0");
+        assertEquals("Patient", patient.get("type").asText());
+        assertEquals("[\"read\", \"vread\", \"history-instance\", \"search-type\"]",
+                patient.get("interaction").findValues("code").toString());
+        assertEquals("[\"_id\", \"identifier\", \"family\", \"given\", \"name\", \"birthdate\", \"gender\", \"active\"]",
+                patient.get("searchParam").findValues("name").toString());
     }
 
     @Test
