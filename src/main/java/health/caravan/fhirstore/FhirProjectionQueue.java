@@ -52,16 +52,25 @@ public final class FhirProjectionQueue implements MessageStore.OutboxWriter {
         }
     }
 
-    /** Due rows in id (arrival) order. */
+    /**
+     * Due rows in id (arrival) order, up to the first row that is waiting for a retry (or claimed by another
+     * process): a later message of the same patient must not be projected before an earlier one. Rows set
+     * aside (never to be retried) do not hold the queue up.
+     */
     public List<Item> due(int limit) throws SQLException {
+        LocalDateTime now = now();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT id, message_uuid, attempts, next_attempt_at FROM fhir_projection WHERE next_attempt_at <= ? ORDER BY id")) {
-            ps.setObject(1, now());
+                "SELECT id, message_uuid, attempts, next_attempt_at FROM fhir_projection WHERE next_attempt_at < ? ORDER BY id")) {
+            ps.setObject(1, SET_ASIDE);
             ps.setMaxRows(limit);
             List<Item> items = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    items.add(new Item(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getObject(4, LocalDateTime.class)));
+                    Item item = new Item(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getObject(4, LocalDateTime.class));
+                    if (item.nextAttemptAt().isAfter(now)) {
+                        break;
+                    }
+                    items.add(item);
                 }
             }
             return items;

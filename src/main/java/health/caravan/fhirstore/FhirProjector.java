@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -39,6 +40,8 @@ public final class FhirProjector {
 
     private static final Logger LOG = LoggerFactory.getLogger(FhirProjector.class);
     private static final long CLAIM_SECONDS = 60;
+    /** Attempts before a message that keeps failing is set aside (it then no longer holds up the queue). */
+    private static final int MAX_ATTEMPTS = 10;
 
     private final FhirStore store;
     private final FhirProjectionQueue queue;
@@ -62,7 +65,7 @@ public final class FhirProjector {
         int done = 0;
         for (FhirProjectionQueue.Item item : queue.due(100)) {
             if (!queue.claim(item, CLAIM_SECONDS)) {
-                continue;
+                break;
             }
             try {
                 project(item);
@@ -72,10 +75,19 @@ public final class FhirProjector {
                 LOG.warn("ADT message {} not projected to FHIR: {}", item.messageUuid(), e.getMessage());
                 queue.failed(item, e.getMessage(), FhirProjectionQueue.SET_ASIDE);
             } catch (SQLException | RuntimeException e) {
-                long delay = Math.min(300, 1L << Math.min(8, item.attempts()));
-                LOG.warn("ADT message {} FHIR projection failed ({}), retry in {} s", item.messageUuid(),
-                        e.getClass().getSimpleName(), delay);
-                queue.failed(item, e.getClass().getSimpleName(), FhirProjectionQueue.now().plusSeconds(delay));
+                String reason = e.getClass().getSimpleName()
+                        + (e instanceof SQLException sql && sql.getSQLState() != null ? " " + sql.getSQLState() : "");
+                if (item.attempts() + 1 >= MAX_ATTEMPTS || permanent(e)) {
+                    LOG.error("ADT message {} FHIR projection failed ({}), set aside after {} attempt(s)",
+                            item.messageUuid(), reason, item.attempts() + 1);
+                    queue.failed(item, reason, FhirProjectionQueue.SET_ASIDE);
+                } else {
+                    long delay = Math.min(300, 1L << Math.min(8, item.attempts()));
+                    LOG.warn("ADT message {} FHIR projection failed ({}), retry in {} s", item.messageUuid(), reason, delay);
+                    queue.failed(item, reason, FhirProjectionQueue.now().plusSeconds(delay));
+                }
+                // later messages wait for this one (order matters for the same patient)
+                break;
             }
         }
         return done;
@@ -97,13 +109,11 @@ public final class FhirProjector {
                     saved.add(l);
                 }
                 Patient patient = mapped.patient();
-                String mappedId = patient.getIdElement().getIdPart();
-                String patientId = existingId(c, "Patient", patient.getIdentifier()).orElse(mappedId);
+                String patientId = existingId(c, "Patient", patient.getIdentifier()).orElseGet(FhirProjector::newId);
                 patient.setId(patientId);
                 Optional<Resource> current = store.current(c, "Patient", patientId);
                 current.ifPresent(previous -> keepWhatTheMessageDoesNotSay((Patient) previous, patient));
-                Optional<String> retiredId = existingId(c, "Patient", mapped.previousPatientIdentifiers())
-                        .filter(id -> !id.equals(patientId));
+                Optional<String> retiredId = otherId(c, mapped.previousPatientIdentifiers(), patientId);
                 if (retiredId.isPresent()) {
                     Patient retired = (Patient) store.current(c, "Patient", retiredId.get()).orElseThrow();
                     retired.setActive(false);
@@ -118,6 +128,7 @@ public final class FhirProjector {
                 saved.add(patient);
                 Encounter encounter = mapped.encounter();
                 if (encounter != null) {
+                    encounter.setId(existingId(c, "Encounter", encounter.getIdentifier()).orElseGet(FhirProjector::newId));
                     encounter.setSubject(new Reference("Patient/" + patientId));
                     store.save(c, encounter, item.messageUuid(), now);
                     saved.add(encounter);
@@ -168,14 +179,51 @@ public final class FhirProjector {
         }
     }
 
+    /**
+     * The stored resource with one of these identifiers: the {@code usual} one (the MRN, the local key) is
+     * looked up first, the others (the NHS number) only when it finds nothing.
+     */
     private Optional<String> existingId(Connection c, String type, List<Identifier> identifiers) throws SQLException {
-        for (Identifier i : identifiers) {
+        for (Identifier i : usualFirst(identifiers)) {
             Optional<String> id = store.idByIdentifier(c, type, i.getSystem(), i.getValue());
             if (id.isPresent()) {
                 return id;
             }
         }
         return Optional.empty();
+    }
+
+    /** A stored Patient other than {@code survivorId} with one of the merge's previous identifiers. */
+    private Optional<String> otherId(Connection c, List<Identifier> identifiers, String survivorId) throws SQLException {
+        for (Identifier i : usualFirst(identifiers)) {
+            Optional<String> id = store.idByIdentifier(c, "Patient", i.getSystem(), i.getValue());
+            if (id.isPresent() && !id.get().equals(survivorId)) {
+                return id;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<Identifier> usualFirst(List<Identifier> identifiers) {
+        List<Identifier> ordered = new ArrayList<>(identifiers);
+        ordered.sort(java.util.Comparator.comparing(i -> i.getUse() == Identifier.IdentifierUse.USUAL ? 0 : 1));
+        return ordered;
+    }
+
+    /**
+     * Ids of new Patients and Encounters are random, not derived from the NHS number, MRN or visit number
+     * (a hash of an identifier could be reversed by trying every number); later messages find them by identifier.
+     */
+    private static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** Errors that another attempt cannot mend: data too long or otherwise refused by the database, bad FHIR. */
+    private static boolean permanent(Exception e) {
+        if (e instanceof SQLException sql && sql.getSQLState() != null) {
+            return sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23") && !sql.getSQLState().equals("23505");
+        }
+        return e instanceof IllegalArgumentException || e instanceof ca.uhn.fhir.parser.DataFormatException;
     }
 
     private static String content(Connection c, String messageUuid) throws SQLException {

@@ -24,6 +24,7 @@ public final class SearchParameters {
 
     public static final int DEFAULT_COUNT = 20;
     public static final int MAX_COUNT = 200;
+    public static final int MAX_OFFSET = 1_000_000;
 
     /** Result and format parameters, not search criteria. */
     public static final Set<String> CONTROL = Set.of("_count", "_offset", "_format", "_pretty", "_total");
@@ -86,7 +87,7 @@ public final class SearchParameters {
             if (CONTROL.contains(key)) {
                 switch (key) {
                     case "_count" -> count = number(key, value, 0, MAX_COUNT);
-                    case "_offset" -> offset = number(key, value, 0, Integer.MAX_VALUE);
+                    case "_offset" -> offset = number(key, value, 0, MAX_OFFSET);
                     default -> { }
                 }
                 continue;

@@ -15,13 +15,15 @@ import health.caravan.fhirstore.FhirPushQueue;
 /**
  * The steps of the {@code fhir-push} route, which sends queued transaction Bundles to the external FHIR
  * server with camel-fhir: claim the due Bundles in order, then record each outcome — delivered; DEAD on a
- * refusal (a 4xx other than 408/429) or the last attempt; otherwise retried with exponential back-off. A
+ * refusal of its content (400, 412, 422) or the last attempt; otherwise retried with exponential back-off. A
  * failure stops the round, so later Bundles never overtake an earlier one.
  */
 public final class FhirPush {
 
     private static final Logger LOG = LoggerFactory.getLogger(FhirPush.class);
     static final String ITEM = "caravan.fhirPushItem";
+    private static final int BATCH = 10;
+    private static final long CLAIM_SECONDS = 600;
 
     private final FhirPushQueue queue;
     private final int maxAttempts;
@@ -39,10 +41,12 @@ public final class FhirPush {
     /** The due Bundles this process could claim, oldest first. */
     public List<FhirPushQueue.Item> claimDue() throws SQLException {
         roundFailed = false;
-        List<FhirPushQueue.Item> due = queue.due(50);
+        // a few at a time, claimed long enough for each to take its full timeout (a crashed process's claim
+        // lapses after CLAIM_SECONDS and another replica carries on)
+        List<FhirPushQueue.Item> due = queue.due(BATCH);
         List<FhirPushQueue.Item> claimed = new java.util.ArrayList<>(due.size());
         for (FhirPushQueue.Item item : due) {
-            if (!queue.claim(item, 60)) {
+            if (!queue.claim(item, CLAIM_SECONDS)) {
                 break;
             }
             claimed.add(item);
@@ -59,12 +63,15 @@ public final class FhirPush {
     public String prepare(Exchange exchange) {
         FhirPushQueue.Item item = exchange.getMessage().getBody(FhirPushQueue.Item.class);
         exchange.setProperty(ITEM, item);
+        // until this Bundle's outcome is recorded, later ones wait (a failure to record must not let them overtake)
+        roundFailed = true;
         return item.bundle();
     }
 
     public void delivered(Exchange exchange) throws SQLException {
         FhirPushQueue.Item item = exchange.getProperty(ITEM, FhirPushQueue.Item.class);
         queue.attempted(item, "DELIVERED", 200, null, null);
+        roundFailed = false;
         LOG.info("FHIR push {} (message {}) attempt {}: delivered", item.id(), item.messageUuid(), item.attempts() + 1);
     }
 
@@ -73,19 +80,21 @@ public final class FhirPush {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         BaseServerResponseException response = find(error);
         Integer status = response == null || response.getStatusCode() == 0 ? null : response.getStatusCode();
-        boolean refused = status != null && status >= 400 && status < 500 && status != 408 && status != 429;
+        // a refusal of this Bundle's content; 401/403/404 and the like say the server or its configuration is
+        // wrong (every Bundle would fail): those are retried and hold the line instead of dead-lettering it
+        boolean refused = status != null && (status == 400 || status == 412 || status == 422);
         int attempts = item.attempts() + 1;
         // the server's status and exception class only: its messages can quote the resources
         String detail = status != null ? "HTTP " + status : error == null ? "unknown" : root(error).getClass().getSimpleName();
         if (refused || attempts >= maxAttempts) {
             queue.attempted(item, "DEAD", status, detail, null);
+            roundFailed = false;
             LOG.warn("FHIR push {} (message {}) attempt {}: {} → DEAD", item.id(), item.messageUuid(), attempts, detail);
         } else {
             long delay = backoffMillis(attempts);
             queue.attempted(item, "PENDING", status, detail, LocalDateTime.now(java.time.ZoneOffset.UTC).plusNanos(delay * 1_000_000));
             LOG.warn("FHIR push {} (message {}) attempt {}: {} → retry in {} ms", item.id(), item.messageUuid(), attempts,
                     detail, delay);
-            roundFailed = true;
         }
     }
 

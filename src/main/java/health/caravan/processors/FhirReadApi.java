@@ -12,6 +12,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import health.caravan.fhirstore.FhirStore;
 import health.caravan.fhirstore.InvalidSearchException;
@@ -20,6 +22,7 @@ import health.caravan.security.AuthException;
 import health.caravan.security.Caller;
 import health.caravan.security.JwtAuthenticator;
 import health.caravan.store.MessageStore;
+import health.caravan.store.StoreUnavailableException;
 
 /**
  * The read side of Caravan's FHIR store under {@code /fhir}: read ({@code GET /fhir/Patient/{id}}), vread
@@ -31,6 +34,7 @@ import health.caravan.store.MessageStore;
  */
 public final class FhirReadApi {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FhirReadApi.class);
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final FhirContext fhir;
@@ -94,6 +98,18 @@ public final class FhirReadApi {
             if (e.status == 401) {
                 m.setHeader("WWW-Authenticate", "Bearer");
             }
+        } catch (StoreUnavailableException e) {
+            LOG.warn("FHIR store unavailable: {}", e.getClass().getSimpleName());
+            FhirResponses.resource(exchange, fhir, 503, FhirResponses.outcome("error", "transient",
+                    "The FHIR store is unavailable; try again later"), xml);
+        } catch (IllegalArgumentException e) {
+            // a malformed percent-encoding in the path
+            FhirResponses.resource(exchange, fhir, 400, FhirResponses.outcome("error", "invalid", "Malformed request path"), xml);
+        } catch (RuntimeException e) {
+            // class name only: messages can quote resources
+            LOG.error("FHIR read failed: {}", e.getClass().getName());
+            FhirResponses.resource(exchange, fhir, 500, FhirResponses.outcome("error", "exception",
+                    "The request could not be answered (internal error)"), xml);
         }
     }
 
@@ -191,6 +207,9 @@ public final class FhirReadApi {
             throw new FhirResponses.FhirError(401, e.getMessage());
         }
         exchange.getMessage().removeHeader("Authorization");
+        if (!JwtAuthenticator.INTERNAL.equals(caller.issuerGroup())) {
+            throw new FhirResponses.FhirError(403, "Tokens of this issuer cannot read the FHIR store");
+        }
         if (!FhirScopes.allowsRead(caller.scopes(), type, search)) {
             throw new FhirResponses.FhirError(403, "The token lacks scope system/" + type + ".read (or system/*.read)");
         }

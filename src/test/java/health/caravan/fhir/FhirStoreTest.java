@@ -318,6 +318,7 @@ class FhirStoreTest {
         error(noToken, 401);
         assertEquals("Bearer", noToken.headers().firstValue("WWW-Authenticate").orElse(""));
         error(get("/fhir/Patient", Tokens.internal("system/Encounter.read"), null), 403);
+        error(get("/fhir/Patient", Tokens.epr("system/*.read"), null), 403);
         error(get("/fhir/Patient", Tokens.internal("system/Patient.r"), null), 403);
         assertEquals(200, get("/fhir/Patient", Tokens.internal("system/Patient.rs"), null).statusCode());
         assertEquals(200, get("/fhir/Patient", Tokens.internal("system/Patient.read"), null).statusCode());
