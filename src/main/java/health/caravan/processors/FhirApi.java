@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import health.caravan.fhirstore.SearchParameters;
-import health.caravan.security.AuthException;
 import health.caravan.security.Caller;
 import health.caravan.security.JwtAuthenticator;
 import health.caravan.transformations.fhir.CcdaConversionException;
@@ -178,13 +177,7 @@ public final class FhirApi {
     }
 
     private void authorize(Exchange exchange) {
-        Caller caller;
-        try {
-            caller = authenticator.authenticate(exchange.getMessage().getHeader("Authorization", String.class));
-        } catch (AuthException e) {
-            throw new FhirResponses.FhirError(401, e.getMessage());
-        }
-        exchange.getMessage().removeHeader("Authorization");
+        Caller caller = FhirResponses.authenticate(exchange, authenticator);
         if (!caller.scopes().contains(CONVERT_SCOPE) && !caller.scopes().contains("system/*.write")) {
             throw new FhirResponses.FhirError(403, "The token lacks scope " + CONVERT_SCOPE);
         }

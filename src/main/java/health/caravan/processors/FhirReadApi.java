@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import health.caravan.fhirstore.FhirStore;
 import health.caravan.fhirstore.InvalidSearchException;
 import health.caravan.fhirstore.SearchParameters;
-import health.caravan.security.AuthException;
 import health.caravan.security.Caller;
 import health.caravan.security.JwtAuthenticator;
 import health.caravan.store.MessageStore;
@@ -200,13 +199,7 @@ public final class FhirReadApi {
     }
 
     private Caller authorize(Exchange exchange, String type, boolean search) {
-        Caller caller;
-        try {
-            caller = authenticator.authenticate(exchange.getMessage().getHeader("Authorization", String.class));
-        } catch (AuthException e) {
-            throw new FhirResponses.FhirError(401, e.getMessage());
-        }
-        exchange.getMessage().removeHeader("Authorization");
+        Caller caller = FhirResponses.authenticate(exchange, authenticator);
         if (!JwtAuthenticator.INTERNAL.equals(caller.issuerGroup())) {
             throw new FhirResponses.FhirError(403, "Tokens of this issuer cannot read the FHIR store");
         }

@@ -8,6 +8,10 @@ import org.apache.camel.Message;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
+import health.caravan.security.AuthException;
+import health.caravan.security.Caller;
+import health.caravan.security.JwtAuthenticator;
+
 /** FHIR content negotiation ({@code _format}, then Accept; JSON by default) and OperationOutcome errors. */
 final class FhirResponses {
 
@@ -36,6 +40,17 @@ final class FhirResponses {
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         m.setHeader(Exchange.CONTENT_TYPE, xml ? "application/fhir+xml;charset=utf-8" : "application/fhir+json;charset=utf-8");
         m.setBody(xml ? fhir.newXmlParser().encodeResourceToString(resource) : fhir.newJsonParser().encodeResourceToString(resource));
+    }
+
+    /** The caller of a bearer token (the header is then removed); a 401 FhirError when there is none or it is bad. */
+    static Caller authenticate(Exchange exchange, JwtAuthenticator authenticator) {
+        try {
+            Caller caller = authenticator.authenticate(exchange.getMessage().getHeader("Authorization", String.class));
+            exchange.getMessage().removeHeader("Authorization");
+            return caller;
+        } catch (AuthException e) {
+            throw new FhirError(401, e.getMessage());
+        }
     }
 
     static OperationOutcome outcome(String severity, String code, String diagnostics) {
