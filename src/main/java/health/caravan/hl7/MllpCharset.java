@@ -12,7 +12,12 @@ public final class MllpCharset {
     }
 
     public static Charset of(byte[] frame, Charset fallback) {
-        String msh18 = msh18(frame);
+        return of(frame, 0, fallback);
+    }
+
+    /** Like {@link #of(byte[], Charset)} for the message starting at {@code offset} of the frame. */
+    public static Charset of(byte[] frame, int offset, Charset fallback) {
+        String msh18 = msh18(frame, offset);
         if (msh18 == null || msh18.isEmpty()) {
             return fallback;
         }
@@ -29,7 +34,16 @@ public final class MllpCharset {
 
     /** MSH-18 (first repetition, first component) read from the frame's first segment as ASCII. */
     static String msh18(byte[] frame) {
-        int start = 0;
+        return msh18(frame, 0);
+    }
+
+    /** 3 when the frame starts with the UTF-8 byte-order mark (EF BB BF), else 0. */
+    public static int utf8ByteOrderMarkLength(byte[] frame) {
+        return frame.length >= 3 && (frame[0] & 0xff) == 0xEF && (frame[1] & 0xff) == 0xBB && (frame[2] & 0xff) == 0xBF ? 3 : 0;
+    }
+
+    static String msh18(byte[] frame, int offset) {
+        int start = offset;
         while (start < frame.length && (frame[start] == '\r' || frame[start] == '\n' || frame[start] == ' ')) {
             start++;
         }

@@ -47,6 +47,8 @@ public final class InboundPipeline {
     private final long storeTimeoutMillis;
     private final ObjectMapper json = new ObjectMapper();
     private final MeterRegistry meters;
+    private static final char BYTE_ORDER_MARK = '\uFEFF';
+    static final String REFUSED_REASON = "Message holds a value that cannot be stored as received; it was kept as bytes";
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public InboundPipeline(MessageStore store, IdentifierTypes identifierTypes, ZoneId zone, Clock clock,
@@ -65,18 +67,23 @@ public final class InboundPipeline {
      * @throws StoreUnavailableException when the message could not be stored: no ACK may be sent
      */
     public InboundResult receive(String text, Reception from) {
-        return await(receiveAsync(text, from));
+        return await(receiveAsync(text, null, from));
+    }
+
+    /** Like {@link #receive(String, Reception)}, keeping the received bytes should the text not hold them. */
+    public InboundResult receive(String text, byte[] received, Reception from) {
+        return await(receiveAsync(text, received, from));
     }
 
     /**
      * Processes decoded message text; the future completes once the message is stored (its ACK may
      * then be sent), or fails with {@link StoreUnavailableException}.
      */
-    public CompletableFuture<InboundResult> receiveAsync(String text, Reception from) {
-        MessageRecord r = newRecord(text, from);
+    public CompletableFuture<InboundResult> receiveAsync(String text, byte[] received, Reception from) {
+        MessageRecord r = newRecord(text, received, from);
         Hl7Text message;
         try {
-            message = Hl7Text.parse(text);
+            message = Hl7Text.parse(r.content);
         } catch (NotHl7Exception e) {
             String reason = "Message is not HL7 v2: " + e.getMessage();
             r.state = MessageState.NOT_HL7;
@@ -88,6 +95,9 @@ public final class InboundPipeline {
             return store(r, reason);
         }
         r.receivedControlId = message.get("MSH", 10);
+        r.sendingApplication = message.rawField("MSH", 3);
+        r.sendingFacility = message.rawField("MSH", 4);
+        r.refusedAck = () -> acks.ack(message, AckCode.AE, REFUSED_REASON);
 
         AdtDecision decision = rules.decide(message);
         Verdict verdict = decision.verdict();
@@ -131,7 +141,7 @@ public final class InboundPipeline {
      * @throws StoreUnavailableException when it could not be stored
      */
     public InboundResult receiveUnreadable(String rawContent, MessageState state, String reason, Reception from) {
-        MessageRecord r = newRecord(rawContent, from);
+        MessageRecord r = newRecord(rawContent, null, from);
         r.state = state;
         r.errorText = reason;
         return await(store(r, reason));
@@ -147,12 +157,29 @@ public final class InboundPipeline {
         }
     }
 
-    private MessageRecord newRecord(String content, Reception from) {
+    /**
+     * A new row. Its text loses a leading byte-order mark; a NUL (which PostgreSQL text cannot hold)
+     * becomes U+FFFD, and then — or when decoding already replaced bytes with U+FFFD — the received bytes
+     * are stored as well, so nothing received is lost.
+     */
+    private MessageRecord newRecord(String content, byte[] received, Reception from) {
         MessageRecord r = new MessageRecord();
         r.uuid = TimeOrderedUuid.next().toString();
         r.created = clock.instant();
         r.createdBy = from.receivedBy();
-        r.content = content;
+        String text = content;
+        if (text != null && !text.isEmpty() && text.charAt(0) == BYTE_ORDER_MARK) {
+            text = text.substring(1);
+        }
+        if (text != null && text.indexOf('\u0000') >= 0) {
+            text = text.replace('\u0000', '\uFFFD');
+            r.keepReceivedBytes = true;
+        } else if (text != null && text.indexOf('\uFFFD') >= 0 && received != null) {
+            r.keepReceivedBytes = true;
+        }
+        r.received = received != null ? received
+                : r.keepReceivedBytes ? content.getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+        r.content = text;
         r.transport = from.transport();
         r.listener = from.listener();
         r.remoteAddress = from.remoteAddress();

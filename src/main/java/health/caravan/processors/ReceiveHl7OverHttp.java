@@ -60,8 +60,9 @@ public final class ReceiveHl7OverHttp implements Processor {
             return;
         }
         String text;
+        byte[] bytes;
         try {
-            byte[] bytes = Base64.getMimeDecoder().decode(b64.asText());
+            bytes = Base64.getMimeDecoder().decode(b64.asText());
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
@@ -74,7 +75,7 @@ public final class ReceiveHl7OverHttp implements Processor {
             return;
         }
 
-        InboundResult result = pipeline.receive(text, from);
+        InboundResult result = pipeline.receive(text, bytes, from);
         if (result.ack() == null) {
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("message", result.reason());

@@ -46,8 +46,10 @@ public final class ReceiveHl7OverMllp extends AsyncProcessorSupport {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         byte[] frame = exchange.getMessage().getBody(byte[].class);
-        Charset charset = MllpCharset.of(frame, defaultCharset);
-        String text = new String(frame, charset);
+        // a UTF-8 byte-order mark before MSH says UTF-8 (unless MSH-18 says otherwise) and is not part of the message
+        int bom = MllpCharset.utf8ByteOrderMarkLength(frame);
+        Charset charset = MllpCharset.of(frame, bom, bom > 0 ? java.nio.charset.StandardCharsets.UTF_8 : defaultCharset);
+        String text = new String(frame, bom, frame.length - bom, charset);
         Object remote = exchange.getMessage().getHeader("CamelNettyRemoteAddress");
         ChannelHandlerContext ctx = exchange.getMessage().getHeader("CamelNettyChannelHandlerContext", ChannelHandlerContext.class);
         String listener = exchange.getFromRouteId();
@@ -57,7 +59,7 @@ public final class ReceiveHl7OverMllp extends AsyncProcessorSupport {
 
         CompletableFuture<InboundResult> stored;
         try {
-            stored = pipeline.receiveAsync(text, from);
+            stored = pipeline.receiveAsync(text, frame, from);
         } catch (RuntimeException e) {
             stored = CompletableFuture.failedFuture(e);
         }

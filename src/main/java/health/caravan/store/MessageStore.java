@@ -28,8 +28,13 @@ import org.slf4j.LoggerFactory;
  * their record to a small pool of writer threads, each of which stores everything waiting in one
  * transaction (batch insert, outbox rows, commit) and only then completes the callers' futures. One
  * fsync then covers many messages, which is how durable ingest stays fast. Duplicates are found by the
- * unique index on the control id: a batch that hits it is rolled back and written again one message at
- * a time, each first checking whether its control id is taken (then it is stored as a duplicate, AR).
+ * unique index on (control id, sending application, sending facility): a batch that hits it is rolled
+ * back and written again one message at a time, each first checking whether its key is taken (then it
+ * is stored as a duplicate, AR).
+ *
+ * <p>A value the database refuses (SQLState class 22 or 23, e.g. a field longer than its column) is a
+ * data error, not an outage: the batch is written again one message at a time and the refused message is
+ * stored reduced to its received bytes, state ERROR, answered AE. Only an outage fails the callers.
  */
 public final class MessageStore implements AutoCloseable {
 
@@ -37,8 +42,9 @@ public final class MessageStore implements AutoCloseable {
 
     private static final String COLUMNS = "uuid, created, created_by, modified, modified_by, content, message_type, sent_at, "
             + "is_processed, src_description, dst_description, message_control_id, received_control_id, ack, ack_status, "
-            + "nhs_number, mrn, visit_id, has_identifiers, state, error_text, transport, listener, remote_address, charset";
-    private static final String INSERT = "INSERT INTO hl7_message (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + "nhs_number, mrn, visit_id, has_identifiers, state, error_text, transport, listener, remote_address, charset, "
+            + "raw_content, sending_application, sending_facility";
+    private static final String INSERT = "INSERT INTO hl7_message (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     private static final String SELECT = "SELECT uuid, created, created_by, modified, modified_by, content, message_type, sent_at, "
             + "is_processed, src_description, dst_description, message_control_id, ack_status, nhs_number, mrn, visit_id, "
             + "has_identifiers, state, transport FROM hl7_message ";
@@ -154,6 +160,22 @@ public final class MessageStore implements AutoCloseable {
                     }
                     return;
                 }
+                String dataError = dataErrorState(e);
+                if (dataError != null && batch.size() > 1) {
+                    // one message holds a value the database refuses: find it, store the others as they are
+                    for (Pending p : batch) {
+                        p.record.clearDuplicate();
+                        writeBatch(List.of(p), Math.max(retriesLeft - 1, 1));
+                    }
+                    return;
+                }
+                if (dataError != null && !batch.get(0).record.refused()) {
+                    LOG.warn("Message {} holds a value the database refuses (SQLState {}): stored as its bytes, answered AE",
+                            batch.get(0).record.uuid, dataError);
+                    batch.get(0).record.reduceToBytes(dataError);
+                    writeBatch(batch, Math.max(retriesLeft, 1));
+                    return;
+                }
                 throw e;
             }
             for (Pending p : batch) {
@@ -178,7 +200,8 @@ public final class MessageStore implements AutoCloseable {
             return;
         }
         Set<String> existing = new HashSet<>();
-        StringBuilder sql = new StringBuilder("SELECT message_control_id FROM hl7_message WHERE message_control_id IN (");
+        StringBuilder sql = new StringBuilder("SELECT message_control_id, sending_application, sending_facility "
+                + "FROM hl7_message WHERE message_control_id IN (");
         for (int i = 0; i < ids.size(); i++) {
             sql.append(i == 0 ? "?" : ",?");
         }
@@ -188,18 +211,36 @@ public final class MessageStore implements AutoCloseable {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    existing.add(rs.getString(1));
+                    existing.add(duplicateKey(rs.getString(1), rs.getString(2), rs.getString(3)));
                 }
             }
         }
         Set<String> seen = new HashSet<>();
         for (Pending p : batch) {
-            String id = p.record.controlId;
-            if (id != null && (existing.contains(id) || !seen.add(id))) {
-                p.record.markDuplicate();
+            MessageRecord r = p.record;
+            if (r.controlId == null) {
+                continue;
+            }
+            String key = duplicateKey(r.controlId, senderPart(r.sendingApplication), senderPart(r.sendingFacility));
+            if (existing.contains(key) || !seen.add(key)) {
+                r.markDuplicate();
             }
         }
     }
+
+    private static String duplicateKey(String controlId, String application, String facility) {
+        return controlId + '\u0000' + (application == null ? "" : application) + '\u0000' + (facility == null ? "" : facility);
+    }
+
+    /** MSH-3 / MSH-4 as stored: never null (so the unique index compares them), at most the column's 255 characters. */
+    public static String senderPart(String value) {
+        if (value == null) {
+            return "";
+        }
+        return value.length() > SENDER_COLUMN ? value.substring(0, SENDER_COLUMN) : value;
+    }
+
+    private static final int SENDER_COLUMN = 255;
 
     private static void insert(Connection c, List<Pending> batch) throws SQLException {
         List<MessageRecord> records = new ArrayList<>(batch.size());
@@ -237,7 +278,10 @@ public final class MessageStore implements AutoCloseable {
                 ps.setString(i++, r.transport);
                 ps.setString(i++, r.listener);
                 ps.setString(i++, r.remoteAddress);
-                ps.setString(i, r.charset);
+                ps.setString(i++, r.charset);
+                ps.setBytes(i++, r.keepReceivedBytes ? r.received : null);
+                ps.setString(i++, senderPart(r.sendingApplication));
+                ps.setString(i, senderPart(r.sendingFacility));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -254,6 +298,25 @@ public final class MessageStore implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * The SQLState when the database refused a value (class 22 data exception, class 23 integrity
+     * constraint other than the unique violation handled as a duplicate), else null.
+     */
+    static String dataErrorState(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            for (Throwable t = x; t != null; t = t.getCause()) {
+                if (t instanceof SQLException s && s.getSQLState() != null
+                        && (s.getSQLState().startsWith("22") || s.getSQLState().startsWith("23"))) {
+                    return s.getSQLState();
+                }
+                if (t.getCause() == t) {
+                    break;
+                }
+            }
+        }
+        return null;
     }
 
     static boolean isConnectionFailure(SQLException e) {
