@@ -23,7 +23,33 @@ public final class Caravan {
     }
 
     public static void main(String[] args) throws Exception {
-        new Caravan(Map.of()).main.run(args);
+        try {
+            new Caravan(Map.of()).main.run(args);
+        } catch (Exception | Error e) {
+            // the last line says why, not Camel's shutdown hook: nothing else may run after it
+            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Caravan.class);
+            String why = rootMessage(e);
+            if (!why.startsWith("Refusing to start")) {
+                log.error("Start failed", e);
+            }
+            log.error("Caravan did not start: {}", why);
+            org.apache.logging.log4j.LogManager.shutdown();
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    /** The message of the innermost cause that has one (a refusal names its setting there). */
+    static String rootMessage(Throwable e) {
+        String message = e.getClass().getName();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null) {
+                message = t.getMessage();
+            }
+            if (t.getMessage() != null && t.getMessage().startsWith("Refusing to start")) {
+                return t.getMessage();
+            }
+        }
+        return message;
     }
 
     /** Starts Caravan in this JVM (tests, benchmarks) with settings that override the properties file. */

@@ -97,6 +97,10 @@ public final class CaravanBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings s = new Settings(context);
+        StartupChecks checks = new StartupChecks(s::get);
+        StartupChecks.DevelopmentMode development = checks.developmentMode();
+        checks.security();
+        checks.ports();
         Registry registry = context.getRegistry();
 
         HikariDataSource dataSource = Database.open(s.get("caravan.db.url"), s.get("caravan.db.user"),
@@ -141,7 +145,7 @@ public final class CaravanBeans implements CamelConfiguration {
 
         // HTTP API parts
         JwtAuthenticator authenticator = new JwtAuthenticator(s.get("caravan.jwt.issuer"), s.get("caravan.jwt.hs-key"),
-                s.get("caravan.epr.issuer"), s.get("caravan.epr.hs-key"), s.get("caravan.jwt.jwks-url"));
+                s.get("caravan.epr.issuer"), s.get("caravan.epr.hs-key"), s.get("caravan.jwt.jwks-url"), development.on());
         registry.bind("jwtAuthenticator", authenticator);
         registry.bind("requireToken", new RequireToken(authenticator));
         registry.bind("receiveHl7OverHttp", new ReceiveHl7OverHttp(pipeline));
@@ -154,8 +158,12 @@ public final class CaravanBeans implements CamelConfiguration {
         configureExamples(context, registry, s, store);
         configureFhir(context, registry, s, store, authenticator, identifierTypes, zone, meters);
 
-        if (authenticator.usesGeneratedKey()) {
-            printDevelopmentToken(authenticator, s.get("caravan.jwt.issuer"));
+        if (development.on()) {
+            LOG.warn("Development mode ({}): not for production; set CARAVAN_JWT_HS_KEY or CARAVAN_JWKS_URL and an "
+                    + "external database to turn it off", development.reason());
+            if (authenticator.usesGeneratedKey()) {
+                printDevelopmentToken(authenticator, s.get("caravan.jwt.issuer"));
+            }
         }
     }
 

@@ -63,6 +63,11 @@ public final class RowTemplate {
         return new RowTemplate(fields);
     }
 
+    /** True when a field is hashed with the anonymisation key ({@code process_as: anonymous}). */
+    public boolean usesAnonymisation() {
+        return fields.stream().anyMatch(f -> "anonymous".equals(f.processAs()));
+    }
+
     public List<String> fieldNames() {
         return fields.stream().map(Field::name).toList();
     }

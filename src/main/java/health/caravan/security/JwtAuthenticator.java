@@ -46,18 +46,24 @@ public final class JwtAuthenticator {
     private final ConfigurableJWTProcessor<SecurityContext> internalJwks;
     private final ConfigurableJWTProcessor<SecurityContext> eprHmac;
 
-    public JwtAuthenticator(String internalIssuer, String internalHsKey, String eprIssuer, String eprHsKey, String jwksUrl)
-            throws Exception {
+    /**
+     * @param generateMissingKey development mode only: without an internal HS key, generate one for this
+     *                           process; otherwise no HMAC token is accepted from the internal issuer
+     */
+    public JwtAuthenticator(String internalIssuer, String internalHsKey, String eprIssuer, String eprHsKey, String jwksUrl,
+                            boolean generateMissingKey) throws Exception {
         this.internalIssuer = internalIssuer;
-        this.generatedKey = internalHsKey == null || internalHsKey.isBlank();
+        boolean missing = internalHsKey == null || internalHsKey.isBlank();
+        this.generatedKey = missing && generateMissingKey;
         if (generatedKey) {
             byte[] key = new byte[64];
             new SecureRandom().nextBytes(key);
             this.internalKey = key;
         } else {
-            this.internalKey = keyBytes(internalHsKey, "CARAVAN_JWT_HS_KEY");
+            this.internalKey = missing ? null : keyBytes(internalHsKey, "CARAVAN_JWT_HS_KEY");
         }
-        this.internalHmac = processor(internalIssuer, new JWSVerificationKeySelector<>(HMAC, new ImmutableSecret<>(internalKey)));
+        this.internalHmac = internalKey == null ? null
+                : processor(internalIssuer, new JWSVerificationKeySelector<>(HMAC, new ImmutableSecret<>(internalKey)));
         this.internalJwks = jwksUrl == null || jwksUrl.isBlank() ? null
                 : processor(internalIssuer, new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
                         JWKSourceBuilder.create(new URL(jwksUrl)).build()));
@@ -175,6 +181,9 @@ public final class JwtAuthenticator {
 
     /** Signs a token with the internal key (used for the development token printed at start-up, and by tests). */
     public String issueInternalToken(String systemId, String scope, long validSeconds) {
+        if (internalKey == null) {
+            throw new IllegalStateException("no internal HS key configured");
+        }
         try {
             Instant now = Instant.now();
             Map<String, Object> metadata = new LinkedHashMap<>();

@@ -46,6 +46,7 @@ public final class ExampleRepo implements AutoCloseable {
         o.put("caravan.examples.repo-url", url());
         o.put("caravan.examples.dir", root.resolve("working-copy").toString());
         o.put("caravan.examples.poll", "0");
+        o.put("caravan.examples.webhook-secret", "example-repo-webhook-secret");
         return o;
     }
 
