@@ -14,6 +14,7 @@ import health.caravan.fhirstore.FhirProjectionQueue;
 import health.caravan.fhirstore.FhirProjector;
 import health.caravan.fhirstore.FhirPushQueue;
 import health.caravan.fhirstore.FhirStore;
+import health.caravan.fhirstore.IdentityConflictPolicy;
 import health.caravan.processors.FhirApi;
 import health.caravan.processors.FhirPush;
 import health.caravan.processors.FhirReadApi;
@@ -189,11 +190,15 @@ public final class CaravanBeans implements CamelConfiguration {
         AdtToFhirMapper mapper = new AdtToFhirMapper(new AdtToFhirMapper.Settings(s.get("caravan.fhir.nhs-number-system"),
                 s.get("caravan.fhir.mrn-system"), s.get("caravan.fhir.visit-number-system"),
                 s.get("caravan.fhir.location-system"), identifierTypes, zone));
-        FhirProjector projector = new FhirProjector(fhirStore, projection, push ? pushQueue : null, mapper, fhir);
+        FhirProjector projector = new FhirProjector(fhirStore, projection, push ? pushQueue : null, mapper, fhir,
+                IdentityConflictPolicy.of(s.get("caravan.fhir.identity-conflict")));
         registry.bind("fhirProjector", projector);
         registry.bind("fhirReadApi", new FhirReadApi(fhir, fhirStore, authenticator, store, s.get("caravan.fhir.base-url")));
         FunctionCounter.builder("caravan.fhir.projected", projector, FhirProjector::projectedCount)
                 .description("ADT messages projected into Caravan's FHIR store").register(meters);
+        FunctionCounter.builder("caravan.fhir.identity.conflicts", projector, FhirProjector::identityConflictCount)
+                .description("Patient identity conflicts met by the FHIR projection (see caravan.fhir.identity-conflict)")
+                .register(meters);
 
         registry.bind("fhirPush", new FhirPush(pushQueue, s.getInt("caravan.fhir.push-max-attempts"),
                 s.getLong("caravan.fhir.push-base-backoff-ms"), s.getLong("caravan.fhir.push-max-backoff-ms")));

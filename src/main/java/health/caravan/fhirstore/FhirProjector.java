@@ -7,10 +7,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import ca.uhn.fhir.context.FhirContext;
 import org.hl7.fhir.r4.model.Encounter;
@@ -31,7 +30,8 @@ import health.caravan.transformations.fhir.TransactionBundleBuilder;
 /**
  * Accepted ADT messages → Caravan's FHIR store (and, when a FHIR server is configured, the push queue).
  * Each queued message is projected in one transaction: its Locations, its Patient — matched to the stored
- * Patient by any of its identifiers, so the id stays stable as identifiers are added — its Encounter, the
+ * Patient by its MRN, else its NHS number (see {@link #match}; an NHS number already on a Patient with another
+ * MRN follows {@link IdentityConflictPolicy}), keeping every stored identifier — its Encounter, the
  * push Bundle, and the removal of the queue row. Merges (MRG) retire the old Patient ({@code active=false},
  * {@code replaced-by} link). A database failure is retried with back-off; a message that cannot be
  * mapped is set aside with the reason (no PHI) and logged by id.
@@ -48,16 +48,19 @@ public final class FhirProjector {
     private final FhirPushQueue push;
     private final AdtToFhirMapper mapper;
     private final FhirContext fhir;
+    private final IdentityConflictPolicy identityConflict;
     private volatile long projected;
+    private volatile long identityConflicts;
 
     /** @param push null when no external FHIR server is configured */
     public FhirProjector(FhirStore store, FhirProjectionQueue queue, FhirPushQueue push, AdtToFhirMapper mapper,
-                         FhirContext fhir) {
+                         FhirContext fhir, IdentityConflictPolicy identityConflict) {
         this.store = store;
         this.queue = queue;
         this.push = push;
         this.mapper = mapper;
         this.fhir = fhir;
+        this.identityConflict = identityConflict;
     }
 
     /** Projects every due message this process can claim, in arrival order; returns how many. */
@@ -72,6 +75,9 @@ public final class FhirProjector {
                 done++;
                 projected++;
             } catch (UnmappableMessage e) {
+                if (e instanceof IdentityConflict) {
+                    identityConflicts++;
+                }
                 LOG.warn("ADT message {} not projected to FHIR: {}", item.messageUuid(), e.getMessage());
                 queue.failed(item, e.getMessage(), FhirProjectionQueue.SET_ASIDE);
             } catch (SQLException | RuntimeException e) {
@@ -97,6 +103,11 @@ public final class FhirProjector {
         return projected;
     }
 
+    /** Identity conflicts met (recorded, merged by policy, or a message set aside as ambiguous). */
+    public long identityConflictCount() {
+        return identityConflicts;
+    }
+
     private void project(FhirProjectionQueue.Item item) throws SQLException {
         try (Connection c = store.dataSource().getConnection()) {
             c.setAutoCommit(false);
@@ -109,10 +120,19 @@ public final class FhirProjector {
                     saved.add(l);
                 }
                 Patient patient = mapped.patient();
-                String patientId = existingId(c, "Patient", patient.getIdentifier()).orElseGet(FhirProjector::newId);
+                List<String> conflicts = new ArrayList<>();
+                Optional<String> mergeSource = otherId(c, mapped.previousPatientIdentifiers(), null);
+                Match match = match(c, patient, mergeSource);
+                String patientId = match.id() != null ? match.id() : newId();
                 patient.setId(patientId);
+                if (match.conflict() != null) {
+                    conflicts.add(match.conflict() + (match.id() == null ? " new Patient " + patientId : ""));
+                }
                 Optional<Resource> current = store.current(c, "Patient", patientId);
-                current.ifPresent(previous -> keepWhatTheMessageDoesNotSay((Patient) previous, patient));
+                if (current.isPresent() && keepWhatTheMessageDoesNotSay((Patient) current.get(), patient)) {
+                    conflicts.add("Patient " + patientId + " (matched by MRN) had another NHS number: the message's is now"
+                            + " official, the previous one is kept with use 'old'");
+                }
                 Optional<String> retiredId = otherId(c, mapped.previousPatientIdentifiers(), patientId);
                 if (retiredId.isPresent()) {
                     Patient retired = (Patient) store.current(c, "Patient", retiredId.get()).orElseThrow();
@@ -139,6 +159,10 @@ public final class FhirProjector {
                 }
                 queue.done(c, item);
                 c.commit();
+                for (String conflict : conflicts) {
+                    identityConflicts++;
+                    LOG.warn("ADT message {}: patient identity conflict: {}", item.messageUuid(), conflict);
+                }
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -161,15 +185,35 @@ public final class FhirProjector {
 
     /**
      * An update from a message keeps what the stored Patient has and the message does not carry: merge
-     * links, and identifiers of a system the message has none of.
+     * links, and every stored identifier, in its place (so the first MRN, the push's key, stays first); the
+     * message's new ones are added after them. A stored NHS number (any identifier not {@code usual}) of a
+     * system for which the message carries another value is kept with use {@code old}: still searchable, no
+     * longer current. MRNs ({@code usual}) are all kept as they are.
+     *
+     * @return whether a stored identifier became {@code old} (the MRN's Patient had another NHS number)
      */
-    private static void keepWhatTheMessageDoesNotSay(Patient stored, Patient update) {
-        Set<String> systems = update.getIdentifier().stream().map(Identifier::getSystem).collect(Collectors.toSet());
-        for (Identifier i : stored.getIdentifier()) {
-            if (!systems.contains(i.getSystem())) {
-                update.addIdentifier(i.copy());
+    private static boolean keepWhatTheMessageDoesNotSay(Patient stored, Patient update) {
+        List<Identifier> message = update.getIdentifier();
+        List<Identifier> kept = new ArrayList<>();
+        boolean demoted = false;
+        for (Identifier s : stored.getIdentifier()) {
+            Optional<Identifier> same = message.stream().filter(m -> same(m, s)).findFirst();
+            if (same.isPresent()) {
+                kept.add(same.get().copy());
+            } else if (s.getUse() != Identifier.IdentifierUse.USUAL && s.getUse() != Identifier.IdentifierUse.OLD
+                    && message.stream().anyMatch(m -> Objects.equals(m.getSystem(), s.getSystem()))) {
+                kept.add(s.copy().setUse(Identifier.IdentifierUse.OLD));
+                demoted = true;
+            } else {
+                kept.add(s.copy());
             }
         }
+        for (Identifier m : message) {
+            if (kept.stream().noneMatch(k -> same(k, m))) {
+                kept.add(m.copy());
+            }
+        }
+        update.setIdentifier(kept);
         for (Patient.PatientLinkComponent link : stored.getLink()) {
             update.addLink(link.copy());
         }
@@ -177,6 +221,76 @@ public final class FhirProjector {
                 l -> l.getType() == Patient.LinkType.REPLACEDBY)) {
             update.setActive(false);
         }
+        return demoted;
+    }
+
+    private static boolean same(Identifier a, Identifier b) {
+        return Objects.equals(a.getSystem(), b.getSystem()) && Objects.equals(a.getValue(), b.getValue());
+    }
+
+    /** The stored Patient a message's Patient is (null: a new one), and the identity conflict met, if any. */
+    private record Match(String id, String conflict) {
+    }
+
+    /**
+     * The stored Patient of a message's Patient. Its MRN ({@code usual}) decides first. Without a match by
+     * MRN, the NHS number's active Patients (those merged away ignored, and the merge's own old Patient,
+     * {@code mergeSource}, too): a message without an MRN takes the only one (several: the message is set
+     * aside as ambiguous); a message with an MRN takes the only one that has no MRN of that system, and else,
+     * when the NHS number is on Patients with another MRN, follows {@link IdentityConflictPolicy}.
+     */
+    private Match match(Connection c, Patient patient, Optional<String> mergeSource) throws SQLException {
+        List<Identifier> mrns = patient.getIdentifier().stream()
+                .filter(i -> i.getUse() == Identifier.IdentifierUse.USUAL).toList();
+        for (Identifier mrn : mrns) {
+            Optional<String> id = store.idByIdentifier(c, "Patient", mrn.getSystem(), mrn.getValue());
+            if (id.isPresent()) {
+                return new Match(id.get(), null);
+            }
+        }
+        Optional<Identifier> national = patient.getIdentifier().stream()
+                .filter(i -> i.getUse() != Identifier.IdentifierUse.USUAL).findFirst();
+        if (national.isEmpty()) {
+            return new Match(null, null);
+        }
+        if (mrns.isEmpty()) {
+            List<String> holders = holders(c, national.get(), true, null, mergeSource);
+            if (holders.isEmpty()) {
+                holders = holders(c, national.get(), false, null, mergeSource);
+            }
+            if (holders.size() > 1) {
+                throw new IdentityConflict("the NHS number is on several Patients and the message has no MRN to choose"
+                        + " between them");
+            }
+            return new Match(holders.isEmpty() ? null : holders.get(0), null);
+        }
+        List<String> withoutMrn = holders(c, national.get(), true, mrns.get(0).getSystem(), mergeSource);
+        if (withoutMrn.size() == 1) {
+            return new Match(withoutMrn.get(0), null);
+        }
+        List<String> holders = holders(c, national.get(), true, null, mergeSource);
+        if (holders.isEmpty()) {
+            return new Match(null, null);
+        }
+        String onWhom = "its NHS number is on Patient" + (holders.size() > 1 ? "s " : " ") + String.join(", ", holders)
+                + (holders.size() > 1 ? " …" : "") + " with another MRN";
+        if (identityConflict == IdentityConflictPolicy.SEPARATE) {
+            return new Match(null, onWhom + " (identity-conflict policy separate):");
+        }
+        if (holders.size() > 1) {
+            throw new IdentityConflict("the NHS number is on several Patients with other MRNs (identity-conflict"
+                    + " policy merge cannot choose one)");
+        }
+        return new Match(holders.get(0), onWhom + " (identity-conflict policy merge): the MRN is added to it");
+    }
+
+    /** Up to two Patients with this identifier, other than {@code exclude}. */
+    private List<String> holders(Connection c, Identifier identifier, boolean activeOnly, String lackingSystem,
+                                 Optional<String> exclude) throws SQLException {
+        List<String> ids = new ArrayList<>(store.idsByIdentifier(c, "Patient", identifier.getSystem(),
+                identifier.getValue(), activeOnly, lackingSystem, 3));
+        exclude.ifPresent(ids::remove);
+        return ids.size() > 2 ? ids.subList(0, 2) : ids;
     }
 
     /**
@@ -193,7 +307,7 @@ public final class FhirProjector {
         return Optional.empty();
     }
 
-    /** A stored Patient other than {@code survivorId} with one of the merge's previous identifiers. */
+    /** A stored Patient other than {@code survivorId} (null: any) with one of the merge's previous identifiers. */
     private Optional<String> otherId(Connection c, List<Identifier> identifiers, String survivorId) throws SQLException {
         for (Identifier i : usualFirst(identifiers)) {
             Optional<String> id = store.idByIdentifier(c, "Patient", i.getSystem(), i.getValue());
@@ -236,9 +350,16 @@ public final class FhirProjector {
     }
 
     /** A message that can never become FHIR resources (the reason names no patient data). */
-    static final class UnmappableMessage extends RuntimeException {
+    static class UnmappableMessage extends RuntimeException {
         UnmappableMessage(String reason) {
             super(reason);
+        }
+    }
+
+    /** A message whose Patient cannot be told apart from several stored ones (set aside, counted as a conflict). */
+    static final class IdentityConflict extends UnmappableMessage {
+        IdentityConflict(String reason) {
+            super("patient identity conflict: " + reason);
         }
     }
 

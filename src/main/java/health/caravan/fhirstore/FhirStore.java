@@ -91,6 +91,42 @@ public final class FhirStore {
         }
     }
 
+    /**
+     * Up to {@code limit} ids (in id order) of the resources of this type that have the identifier
+     * {@code system|value}: with {@code activeOnly}, not those marked {@code active=false} (merged away); with
+     * {@code lackingSystem}, only those that have no identifier of that system.
+     */
+    public List<String> idsByIdentifier(Connection c, String type, String system, String value, boolean activeOnly,
+                                        String lackingSystem, int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT s.resource_id FROM fhir_search s WHERE s.resource_type = ? "
+                + "AND s.name = 'identifier' AND s.value_text = ?");
+        if (activeOnly) {
+            sql.append(" AND NOT EXISTS (SELECT 1 FROM fhir_search a WHERE a.resource_type = s.resource_type "
+                    + "AND a.resource_id = s.resource_id AND a.name = 'active' AND a.value_text = 'false')");
+        }
+        if (lackingSystem != null) {
+            sql.append(" AND NOT EXISTS (SELECT 1 FROM fhir_search m WHERE m.resource_type = s.resource_type "
+                    + "AND m.resource_id = s.resource_id AND m.name = 'identifier' AND m.value_text LIKE ? ESCAPE '!')");
+        }
+        sql.append(" ORDER BY s.resource_id");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setString(1, type);
+            ps.setString(2, SearchIndex.token(system, value));
+            if (lackingSystem != null) {
+                ps.setString(3, SearchIndex.token(lackingSystem, "").replace("!", "!!").replace("%", "!%")
+                        .replace("_", "!_") + "%");
+            }
+            ps.setMaxRows(limit);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        }
+    }
+
     /** The current version of a resource, read inside the caller's transaction. */
     public Optional<Resource> current(Connection c, String type, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
