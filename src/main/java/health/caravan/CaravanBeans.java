@@ -53,6 +53,7 @@ import health.caravan.delivery.OruService;
 import health.caravan.extract.ExtractRunner;
 import health.caravan.extract.ReqCheckClient;
 import health.caravan.inbound.InboundPipeline;
+import health.caravan.mllp.MllpBackpressure;
 import health.caravan.mllp.MllpFrameDecoderFactory;
 import health.caravan.mllp.MllpIdleTimeoutFactory;
 import health.caravan.processors.ApiErrorResponder;
@@ -108,7 +109,8 @@ public final class CaravanBeans implements CamelConfiguration {
                 s.get("caravan.db.password"), Path.of(s.get("caravan.data-dir")), s.getInt("caravan.db.pool-size"),
                 s.getLong("caravan.db.connection-timeout-ms"));
         MessageStore store = new MessageStore(dataSource, s.getInt("caravan.store.writers"),
-                s.getInt("caravan.store.max-batch"), s.getInt("caravan.store.queue-capacity"));
+                s.getInt("caravan.store.max-batch"), s.getInt("caravan.store.queue-capacity"),
+                s.getLong("caravan.store.queue-max-bytes"));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
@@ -137,7 +139,8 @@ public final class CaravanBeans implements CamelConfiguration {
         // MLLP listener parts
         registry.bind("receiveHl7OverMllp", new ReceiveHl7OverMllp(pipeline,
                 Charset.forName(s.get("caravan.mllp.default-charset")),
-                "nak".equalsIgnoreCase(s.get("caravan.mllp.on-store-failure"))));
+                "nak".equalsIgnoreCase(s.get("caravan.mllp.on-store-failure")),
+                new MllpBackpressure(s.getInt("caravan.mllp.max-in-flight-frames"), s.getLong("caravan.mllp.max-in-flight-bytes"))));
         registry.bind("mllpFrameDecoder", new MllpFrameDecoderFactory(s.getInt("caravan.mllp.max-frame-bytes"),
                 s.getLong("caravan.mllp.frame-timeout-ms")));
         registry.bind("mllpFrameEncoder", new HL7MLLPNettyEncoderFactory());

@@ -16,6 +16,7 @@ import health.caravan.hl7.MllpCharset;
 import health.caravan.inbound.InboundPipeline;
 import health.caravan.inbound.InboundResult;
 import health.caravan.inbound.Reception;
+import health.caravan.mllp.MllpBackpressure;
 import health.caravan.store.StoreUnavailableException;
 
 /**
@@ -36,11 +37,14 @@ public final class ReceiveHl7OverMllp extends AsyncProcessorSupport {
     private final InboundPipeline pipeline;
     private final Charset defaultCharset;
     private final boolean nakOnStoreFailure;
+    private final MllpBackpressure backpressure;
 
-    public ReceiveHl7OverMllp(InboundPipeline pipeline, Charset defaultCharset, boolean nakOnStoreFailure) {
+    public ReceiveHl7OverMllp(InboundPipeline pipeline, Charset defaultCharset, boolean nakOnStoreFailure,
+                              MllpBackpressure backpressure) {
         this.pipeline = pipeline;
         this.defaultCharset = defaultCharset;
         this.nakOnStoreFailure = nakOnStoreFailure;
+        this.backpressure = backpressure;
     }
 
     @Override
@@ -56,6 +60,10 @@ public final class ReceiveHl7OverMllp extends AsyncProcessorSupport {
         Reception from = new Reception("MLLP", listener,
                 remote instanceof SocketAddress a ? a.toString() : null, "mllp:" + listener, charset.name(), true);
         exchange.getMessage().getHeaders().clear();
+        if (ctx != null) {
+            // stop reading this connection (or all) while too much waits for the store; resumes as ACKs leave
+            backpressure.received(ctx.channel(), frame.length);
+        }
 
         CompletableFuture<InboundResult> stored;
         try {
@@ -76,6 +84,9 @@ public final class ReceiveHl7OverMllp extends AsyncProcessorSupport {
                     answer(exchange, text, charset, r, error);
                 } finally {
                     callback.done(false);
+                    if (ctx != null) {
+                        backpressure.done(ctx.channel(), frame.length);
+                    }
                 }
             };
             // replies of one connection run on its event loop, in the order they are handed over here

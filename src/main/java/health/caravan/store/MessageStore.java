@@ -56,16 +56,37 @@ public final class MessageStore implements AutoCloseable {
     private final List<OutboxWriter> outboxWriters = new ArrayList<>();
     private final List<Runnable> commitListeners = new ArrayList<>();
     private volatile boolean running = true;
+    private final long queueMaxBytes;
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
 
     /** Something else written in the same transaction as the messages (e.g. the publication outbox). */
     public interface OutboxWriter {
         void write(Connection connection, List<MessageRecord> committedRecords) throws SQLException;
     }
 
-    private record Pending(MessageRecord record, CompletableFuture<StoreOutcome> future) {
+    private record Pending(MessageRecord record, CompletableFuture<StoreOutcome> future, long size) {
+    }
+
+    /** What a waiting record holds in memory, roughly: its text and its received bytes. */
+    private static long size(MessageRecord r) {
+        return (r.content == null ? 0 : r.content.length()) + (r.received == null ? 0 : r.received.length);
+    }
+
+    /** Characters and bytes of the messages waiting for a writer. */
+    public long queuedBytes() {
+        return queuedBytes.get();
     }
 
     public MessageStore(DataSource dataSource, int writerThreads, int maxBatch, int queueCapacity) {
+        this(dataSource, writerThreads, maxBatch, queueCapacity, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param queueMaxBytes the waiting room is full when the messages in it hold this many characters and
+     *                      bytes (as well as when it holds {@code queueCapacity} messages)
+     */
+    public MessageStore(DataSource dataSource, int writerThreads, int maxBatch, int queueCapacity, long queueMaxBytes) {
+        this.queueMaxBytes = queueMaxBytes;
         this.dataSource = dataSource;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -93,9 +114,14 @@ public final class MessageStore implements AutoCloseable {
     /** Queues the record for the next group commit; the future completes once it is committed (or failed). */
     public CompletableFuture<StoreOutcome> store(MessageRecord record) {
         CompletableFuture<StoreOutcome> future = new CompletableFuture<>();
+        long size = size(record);
         if (!running) {
             future.completeExceptionally(new StoreUnavailableException("message store is stopping", null));
-        } else if (!queue.offer(new Pending(record, future))) {
+        } else if (queuedBytes.addAndGet(size) > queueMaxBytes && queuedBytes.get() != size) {
+            queuedBytes.addAndGet(-size);
+            future.completeExceptionally(new StoreUnavailableException("message store queue is full (bytes)", null));
+        } else if (!queue.offer(new Pending(record, future, size))) {
+            queuedBytes.addAndGet(-size);
             future.completeExceptionally(new StoreUnavailableException("message store queue is full", null));
         }
         return future;
@@ -111,6 +137,11 @@ public final class MessageStore implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                long taken = 0;
+                for (Pending p : batch) {
+                    taken += p.size;
+                }
+                queuedBytes.addAndGet(-taken);
                 writeBatch(batch, FIRST_TRY);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
