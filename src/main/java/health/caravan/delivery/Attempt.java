@@ -3,7 +3,8 @@ package health.caravan.delivery;
 /**
  * The result of one delivery attempt.
  *
- * @param outcome    DELIVERED, TRANSIENT (retry later) or PERMANENT (dead-letter)
+ * @param outcome    DELIVERED, TRANSIENT (retry later), PERMANENT (dead-letter), or WAITING (no target
+ *                   configured: nothing was sent, and no attempt is counted)
  * @param httpStatus the partner's HTTP status, or null when there was no response
  * @param detail     what happened (no message content)
  * @param ack        the acknowledgment returned on success (ORU: the decoded HL7 ACK), else null
@@ -13,6 +14,7 @@ public record Attempt(String outcome, Integer httpStatus, String detail, String 
     public static final String DELIVERED = "DELIVERED";
     public static final String TRANSIENT = "TRANSIENT";
     public static final String PERMANENT = "PERMANENT";
+    public static final String WAITING = "WAITING";
 
     public boolean delivered() {
         return DELIVERED.equals(outcome);
@@ -20,5 +22,9 @@ public record Attempt(String outcome, Integer httpStatus, String detail, String 
 
     public boolean permanent() {
         return PERMANENT.equals(outcome);
+    }
+
+    public boolean waiting() {
+        return WAITING.equals(outcome);
     }
 }

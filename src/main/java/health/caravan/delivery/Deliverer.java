@@ -1,6 +1,8 @@
 package health.caravan.delivery;
 
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
@@ -10,6 +12,8 @@ import org.slf4j.LoggerFactory;
  * Makes delivery attempts and decides what follows: delivered; dead-lettered (a permanent refusal, or
  * the last allowed attempt); or retried later with exponential back-off and jitter. The schedule lives
  * in the database, so it survives restarts; {@link #runDue()} is called by the delivery-retry route.
+ * A delivery whose target is not configured (no {@code CARAVAN_EPR_URL} / {@code CARAVAN_CDA_URL}) is not
+ * attempted at all: it stays PENDING, due, with no attempt used, until Caravan runs with the target set.
  */
 public final class Deliverer {
 
@@ -38,16 +42,21 @@ public final class Deliverer {
         return DeliveryStore.now().plusNanos(CLAIM_MILLIS * 1_000_000);
     }
 
-    /** One attempt for a delivery this process holds (just created, or claimed). */
+    /**
+     * One attempt for a delivery this process holds (just created, or claimed); when its target is not
+     * configured, no attempt: the delivery waits (PENDING, due now, attempts unchanged) and the answer is
+     * {@link Attempt#WAITING}.
+     */
     public Attempt attempt(DeliveryStore.Delivery d) {
-        Attempt a;
-        if ("CDA".equals(d.kind())) {
-            a = mirth == null ? new Attempt(Attempt.TRANSIENT, null, "no CDA target configured (CARAVAN_CDA_URL)", null)
-                    : mirth.send(store.content(d.messageUuid()));
-        } else {
-            a = epr == null ? new Attempt(Attempt.TRANSIENT, null, "no EPR adapter configured (CARAVAN_EPR_URL)", null)
-                    : epr.send(store.content(d.messageUuid()));
+        boolean cda = "CDA".equals(d.kind());
+        if (cda ? mirth == null : epr == null) {
+            String reason = cda ? "no CDA target configured (CARAVAN_CDA_URL): waiting; it is sent once Caravan runs with one"
+                    : "no EPR adapter configured (CARAVAN_EPR_URL): waiting; it is sent once Caravan runs with one";
+            store.waitForTarget(d, reason);
+            LOG.info("{} delivery {} waits: no target configured", d.kind(), d.id());
+            return new Attempt(Attempt.WAITING, null, reason, null);
         }
+        Attempt a = cda ? mirth.send(store.content(d.messageUuid())) : epr.send(store.content(d.messageUuid()));
         int attempts = d.attempts() + 1;
         String state;
         LocalDateTime next = null;
@@ -66,8 +75,18 @@ public final class Deliverer {
 
     /** Attempts every due delivery this process can claim; returns how many it attempted. */
     public int runDue() {
+        List<String> kinds = new ArrayList<>();
+        if (epr != null) {
+            kinds.add("ORU");
+        }
+        if (mirth != null) {
+            kinds.add("CDA");
+        }
+        if (kinds.isEmpty()) {
+            return 0;
+        }
         int attempted = 0;
-        for (DeliveryStore.Delivery d : store.due(50)) {
+        for (DeliveryStore.Delivery d : store.due(50, kinds)) {
             if (store.claim(d, claimUntil())) {
                 attempt(d);
                 attempted++;

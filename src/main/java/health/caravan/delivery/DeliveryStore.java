@@ -130,11 +130,35 @@ public final class DeliveryStore {
                 + "WHERE d.state = ? ORDER BY d.created DESC", state);
     }
 
-    /** PENDING deliveries whose next attempt is due. */
-    public List<Delivery> due(int limit) {
+    /** PENDING deliveries of these kinds (ORU, CDA) whose next attempt is due. */
+    public List<Delivery> due(int limit, List<String> kinds) {
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(now());
+        parameters.addAll(kinds);
         List<Delivery> rows = query("SELECT " + COLUMNS + " FROM delivery d JOIN hl7_message m ON m.uuid = d.message_uuid "
-                + "WHERE d.state = 'PENDING' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at", now());
+                + "WHERE d.state = 'PENDING' AND d.next_attempt_at <= ? AND d.kind IN ("
+                + String.join(",", java.util.Collections.nCopies(kinds.size(), "?")) + ") ORDER BY d.next_attempt_at",
+                parameters.toArray());
         return rows.size() > limit ? rows.subList(0, limit) : rows;
+    }
+
+    /**
+     * A delivery whose target is not configured: stays PENDING and due now (so it goes as soon as a
+     * process with the target runs), with the reason as its last error; no attempt is counted.
+     */
+    public void waitForTarget(Delivery d, String reason) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE delivery SET next_attempt_at = ?, last_error = ?, modified = ? "
+                     + "WHERE id = ? AND state = 'PENDING'")) {
+            LocalDateTime now = now();
+            ps.setObject(1, now);
+            ps.setString(2, reason);
+            ps.setObject(3, now);
+            ps.setString(4, d.id());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("delivery store unavailable", e);
+        }
     }
 
     /** Takes a due delivery for one attempt (another replica that read it too loses the race). */
@@ -255,9 +279,11 @@ public final class DeliveryStore {
         }
     }
 
-    private List<Delivery> query(String sql, Object parameter) {
+    private List<Delivery> query(String sql, Object... parameters) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, parameter);
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
             List<Delivery> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

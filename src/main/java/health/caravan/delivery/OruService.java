@@ -58,6 +58,9 @@ public final class OruService {
         } catch (ApiException | IllegalArgumentException e) {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("message", e.getMessage());
+            if (e instanceof OruR01Builder.InvalidField invalid) {
+                answer.put("field", invalid.field());
+            }
             answer.put("uuid", store.storeRefused(body, "tie", "POST /dhos/v1/oru_message", caller, e.getMessage()));
             return new ApiAnswer(400, answer);
         }
@@ -81,7 +84,8 @@ public final class OruService {
             return new ApiAnswer(204, null);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("message", a.permanent() ? a.detail() : "Not delivered yet (" + a.detail() + "); it will be retried");
+        answer.put("message", a.permanent() ? a.detail() : a.waiting() ? "Not delivered yet: " + a.detail()
+                : "Not delivered yet (" + a.detail() + "); it will be retried");
         answer.put("delivery_id", delivery.id());
         return new ApiAnswer(a.permanent() ? 400 : 202, answer);
     }

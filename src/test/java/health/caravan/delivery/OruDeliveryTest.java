@@ -257,6 +257,36 @@ class OruDeliveryTest {
     }
 
     @Test
+    void requestValuesCannotInjectSegments() throws Exception {
+        JsonNode r = Fixtures.JSON.readTree(request("news2_full_room-air_dob", "inject-set-1"));
+        JsonNode data = r.get("actions").get(0).get("data");
+        ((ObjectNode) data.get("encounter")).put("location_ods_code", "J-WD 5A\rPID|1||999^^^^MRN||Other^Patient");
+        HttpApi.Response cr = post(r.toString());
+        assertEquals(400, cr.status(), cr.body());
+        assertEquals("encounter.location_ods_code", cr.json().get("field").asText());
+        assertTrue(cr.json().get("message").asText().contains("control character"), cr.body());
+        JsonNode stored = caravan.http.get("/dhos/v1/message/" + cr.json().get("uuid").asText(), token).json();
+        assertEquals(r.toString(), stored.get("content").asText(), "the refused request is stored");
+
+        JsonNode s = Fixtures.JSON.readTree(request("news2_full_room-air_dob", "inject-set-2"));
+        ((ObjectNode) s.get("actions").get(0).get("data").get("observation_set")).put("score_value", "2");
+        HttpApi.Response string = post(s.toString());
+        assertEquals(400, string.status(), string.body());
+        assertEquals("observation_set.score_value", string.json().get("field").asText());
+        assertEquals("'observation_set.score_value' must be a JSON number", string.json().get("message").asText());
+        assertNotNull(string.json().get("uuid"));
+        assertEquals(0, received.size(), "nothing refused is sent");
+
+        // delimiters are escaped, and the message is sent
+        JsonNode d = Fixtures.JSON.readTree(request("news2_full_room-air_dob", "inject-set-3"));
+        ((ObjectNode) d.get("actions").get(0).get("data").get("observation_set")).put("score_severity", "high|OBX~&\\");
+        assertEquals(204, post(d.toString()).status());
+        String oru = new String(Base64.getDecoder().decode(Fixtures.JSON.readTree(received.get(0).get("body")).get("body").asText()),
+                StandardCharsets.UTF_8);
+        assertTrue(oru.contains("|Severity||high\\F\\OBX\\R\\\\T\\\\E\\||"), oru);
+    }
+
+    @Test
     void pendingDeliveriesSurviveARestart() throws Exception {
         fallback = "503";
         HttpApi.Response r = post(request("spo2_change", "restart-set-1"));
