@@ -152,6 +152,7 @@ public final class CaravanBeans implements CamelConfiguration {
                 s.get("caravan.epr.issuer"), s.get("caravan.epr.hs-key"), s.get("caravan.jwt.jwks-url"), development.on());
         registry.bind("jwtAuthenticator", authenticator);
         registry.bind("requireToken", new RequireToken(authenticator));
+        checkTokensBeforeBodies(context, authenticator, s.getLong("caravan.http.token-before-body-bytes"));
         registry.bind("receiveHl7OverHttp", new ReceiveHl7OverHttp(pipeline));
         registry.bind("messageQueries", new MessageQueries(store));
         registry.bind("apiErrorResponder", new ApiErrorResponder());
@@ -368,6 +369,24 @@ public final class CaravanBeans implements CamelConfiguration {
                     sync.connect(trigger -> template.requestBody("direct:examples-sync", trigger));
                     sync.loadLocalCopy();
                     sync.request("startup");
+                }
+            }
+        });
+    }
+
+    /**
+     * A large request body to the authenticated API is read only after its bearer token checks out: the
+     * check runs first on the HTTP server's router, once it exists (when the context has started).
+     */
+    private static void checkTokensBeforeBodies(CamelContext context, JwtAuthenticator authenticator, long threshold) {
+        context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.EventNotifierSupport() {
+            @Override
+            public void notify(org.apache.camel.spi.CamelEvent event) {
+                if (event instanceof org.apache.camel.spi.CamelEvent.CamelContextStartedEvent) {
+                    for (org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter router : context.getRegistry()
+                            .findByType(org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.class)) {
+                        router.route().order(-1000).handler(new health.caravan.web.TokenBeforeBody(authenticator, threshold));
+                    }
                 }
             }
         });
