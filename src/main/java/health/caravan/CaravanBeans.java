@@ -245,10 +245,11 @@ public final class CaravanBeans implements CamelConfiguration {
      */
     private static void startPublication(CamelContext context, Settings s, MessageStore store,
                                          MeterRegistry meters) throws Exception {
-        PublicationSettings publication = new PublicationSettings(s.get("caravan.publish.exchange"),
+        PublicationSettings publication = PublicationSettings.derive(s.get("caravan.publish.exchange"),
                 s.get("caravan.publish.routing-key"), s.get("caravan.publish.dead-letter-exchange"),
                 s.get("caravan.publish.retry-exchange"), s.getLong("caravan.publish.retry-ttl-ms"),
-                "bzip2".equalsIgnoreCase(s.get("caravan.publish.compression")));
+                "bzip2".equalsIgnoreCase(s.get("caravan.publish.compression")),
+                s.get("caravan.publish.errors-queue"), s.get("caravan.publish.retry-queue"));
         OutboxTable outbox = new OutboxTable(store.dataSource(), publication);
         store.addOutboxWriter(outbox);
 
@@ -268,6 +269,7 @@ public final class CaravanBeans implements CamelConfiguration {
         RabbitPublisher publisher = new RabbitPublisher(amqpUri, publication, !embedded);
         LOG.info("Publishing ADT actions to {} (exchange {}, routing key {})", publisher.description(),
                 publication.exchange(), publication.routingKey());
+        String brokerSetting = embedded ? "caravan.amqp.port (CARAVAN_AMQP_PORT)" : "caravan.rabbitmq.url (CARAVAN_RABBITMQ_URL)";
         OutboxRelay relay = new OutboxRelay(outbox, publisher, s.getInt("caravan.outbox.batch-size"),
                 s.getLong("caravan.outbox.max-backoff-ms"), s.getLong("caravan.outbox.linger-ms"));
         store.addCommitListener(relay::wake);
@@ -275,6 +277,14 @@ public final class CaravanBeans implements CamelConfiguration {
         context.addService(new ServiceSupport() {
             @Override
             protected void doStart() {
+                try {
+                    publisher.connect();
+                } catch (Exception e) {
+                    // not fatal: messages are received and wait in the outbox; readiness is DOWN until the broker is reached
+                    LOG.warn("AMQP broker at {} not reachable at start ({}: {}): check {}. Caravan starts anyway; accepted "
+                            + "messages wait in the outbox and readiness is DOWN until the broker is reached",
+                            publisher.description(), e.getClass().getSimpleName(), RabbitPublisher.safeMessage(e), brokerSetting);
+                }
                 relay.start();
             }
 
@@ -291,8 +301,10 @@ public final class CaravanBeans implements CamelConfiguration {
                 .description("Messages published and confirmed by the broker").register(meters);
         FunctionCounter.builder("caravan.outbox.publish.failures", relay, OutboxRelay::failureCount)
                 .description("Failed publish attempts (retried)").register(meters);
+        FunctionCounter.builder("caravan.outbox.unroutable", relay, OutboxRelay::unroutableCount)
+                .description("Messages the broker returned as unroutable (no queue bound; kept and retried)").register(meters);
         HealthCheckRegistry.get(context).register(
-                new OutboxHealthCheck(relay, s.getLong("caravan.outbox.unhealthy-after-seconds")));
+                new OutboxHealthCheck(relay, s.getLong("caravan.outbox.unhealthy-after-seconds"), brokerSetting));
     }
 
     /** ORU^R01 building and durable delivery to the EPR service adapter. */

@@ -1,5 +1,8 @@
 package health.caravan.publish;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +10,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.qpid.server.SystemLauncher;
+import org.apache.qpid.server.SystemLauncherListener;
+import org.apache.qpid.server.model.Broker;
+import org.apache.qpid.server.model.Port;
+import org.apache.qpid.server.model.State;
+import org.apache.qpid.server.model.SystemConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +27,25 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedAmqpBroker.class);
 
-    private final SystemLauncher launcher = new SystemLauncher();
+    private volatile SystemConfig<?> systemConfig;
+    private final SystemLauncher launcher = new SystemLauncher(new SystemLauncherListener.DefaultSystemLauncherListener() {
+        @Override
+        public void onContainerResolve(SystemConfig<?> config) {
+            systemConfig = config;
+        }
+    });
     private final String uri;
 
     private EmbeddedAmqpBroker(String host, int port) {
         this.uri = "amqp://guest:guest@" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + port;
     }
 
+    /**
+     * Starts the broker, or refuses: when its port cannot be bound (another process listens there, maybe
+     * another broker that would receive patient data) the start fails with a message naming the setting.
+     */
     public static EmbeddedAmqpBroker start(Path dataDir, String host, int port) throws Exception {
+        requirePortFree(host, port);
         EmbeddedAmqpBroker broker = new EmbeddedAmqpBroker(host, port);
         Path work = dataDir.toAbsolutePath().resolve("amqp-broker");
         Files.createDirectories(work);
@@ -41,8 +60,38 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
         context.put("qpid.amqp_port", String.valueOf(port));
         attributes.put("context", context);
         broker.launcher.startup(attributes);
+        broker.requireListening(host, port);
         LOG.info("Embedded AMQP 0-9-1 broker (Qpid Broker-J) listening on {}:{}", host, port);
         return broker;
+    }
+
+    private static void requirePortFree(String host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw portTaken(host, port, e.getMessage());
+        }
+    }
+
+    /** The probe and Qpid's bind are not atomic: check that Qpid's AMQP port really is active. */
+    private void requireListening(String host, int port) {
+        SystemConfig<?> config = systemConfig;
+        Broker<?> broker = config == null ? null : (Broker<?>) config.getContainer(Broker.class);
+        if (broker == null) {
+            return;
+        }
+        for (Port<?> p : broker.getChildren(Port.class)) {
+            if (p.getState() != State.ACTIVE) {
+                close();
+                throw portTaken(host, port, "port " + p.getName() + " is " + p.getState());
+            }
+        }
+    }
+
+    private static IllegalStateException portTaken(String host, int port, String reason) {
+        return new IllegalStateException("The embedded AMQP broker cannot listen on " + host + ":" + port + " (" + reason
+                + "): another process uses the port. Set caravan.amqp.port (CARAVAN_AMQP_PORT) to a free port, "
+                + "or point caravan.rabbitmq.url (CARAVAN_RABBITMQ_URL) at your RabbitMQ");
     }
 
     private static String initialConfig(String host, int port) {

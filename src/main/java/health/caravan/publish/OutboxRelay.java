@@ -18,12 +18,15 @@ import org.slf4j.LoggerFactory;
  * capped); acknowledged messages simply wait in the outbox. Woken after every commit, and polls
  * besides. One relay per database holds a lease, so replicas never publish the same rows in parallel.
  * At-least-once: a batch whose confirms did not all arrive is published again (consumers drop repeats
- * by {@code dhos_connector_message_uuid}).
+ * by {@code dhos_connector_message_uuid}). A message the broker returns as unroutable (no queue bound)
+ * is not published: it stays in the outbox and is retried with the same back-off. Every instance, relay
+ * or not, keeps a connection to the broker so that its readiness tells whether the broker can be reached.
  */
 public final class OutboxRelay implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     private static final long LEASE_MILLIS = 15_000;
+    private static final long TOPOLOGY_RECHECK_MILLIS = 30_000;
 
     private final OutboxTable outbox;
     private final RabbitPublisher publisher;
@@ -36,6 +39,10 @@ public final class OutboxRelay implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long published;
     private volatile long failures;
+    private volatile long unroutable;
+    private volatile String unroutableProblem;
+    private volatile String lastError;
+    private long topologyCheckedAt;
     private volatile OutboxTable.Backlog backlog = new OutboxTable.Backlog(0, null);
     private long leaseRenewedAt;
     private boolean leader;
@@ -72,20 +79,40 @@ public final class OutboxRelay implements AutoCloseable {
             try {
                 if (!holdLease()) {
                     refreshBacklog();
+                    keepConnected();
                     pause(LEASE_MILLIS / 3);
                     continue;
                 }
                 List<OutboxRow> rows = outbox.pending(batchSize);
                 if (rows.isEmpty()) {
                     refreshBacklog();
+                    keepConnected();
                     if (wake.tryAcquire(1, TimeUnit.SECONDS) && lingerMillis > 0) {
                         Thread.sleep(lingerMillis);
                     }
                     continue;
                 }
-                publisher.publish(rows, 10_000);
+                try {
+                    publisher.publish(rows, 10_000);
+                } catch (RabbitPublisher.UnroutableException e) {
+                    List<OutboxRow> routed = rows.subList(0, e.delivered());
+                    outbox.delete(routed);
+                    published += routed.size();
+                    unroutable += e.returned();
+                    unroutableProblem = e.getMessage() + "; the messages wait in the outbox: bind a queue to the exchange";
+                    lastError = null;
+                    failuresInARow++;
+                    long delay = backoff(failuresInARow);
+                    LOG.warn("{} message(s) returned by the broker as unroutable (no queue bound to exchange {} for routing key {}); "
+                            + "kept in the outbox, retrying in {} ms", e.returned(), e.exchange(), e.routingKey(), delay);
+                    refreshBacklogQuietly();
+                    pause(delay);
+                    continue;
+                }
                 outbox.delete(rows);
                 published += rows.size();
+                unroutableProblem = null;
+                lastError = null;
                 if (failuresInARow > 0) {
                     LOG.info("Publishing resumed after {} failed attempt(s)", failuresInARow);
                 }
@@ -103,11 +130,24 @@ public final class OutboxRelay implements AutoCloseable {
                 failures++;
                 failuresInARow++;
                 long delay = backoff(failuresInARow);
-                LOG.warn("Outbox publish failed ({}: {}); retrying in {} ms", e.getClass().getSimpleName(),
-                        safeMessage(e), delay);
+                lastError = e.getClass().getSimpleName() + ": " + RabbitPublisher.safeMessage(e);
+                LOG.warn("Outbox publish failed ({}); retrying in {} ms", lastError, delay);
                 refreshBacklogQuietly();
                 pause(delay);
             }
+        }
+    }
+
+    /** Connects while idle too (readiness reports the broker), and re-checks a reported topology mismatch. */
+    private void keepConnected() throws Exception {
+        if (!publisher.connected()) {
+            publisher.connect();
+            lastError = null;
+            topologyCheckedAt = System.currentTimeMillis();
+        } else if (publisher.topologyProblem() != null
+                && System.currentTimeMillis() - topologyCheckedAt >= TOPOLOGY_RECHECK_MILLIS) {
+            topologyCheckedAt = System.currentTimeMillis();
+            publisher.checkTopology();
         }
     }
 
@@ -128,15 +168,6 @@ public final class OutboxRelay implements AutoCloseable {
     long backoff(int attempt) {
         long base = Math.min(maxBackoffMillis, 250L << Math.min(attempt - 1, 16));
         return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-    }
-
-    private static String safeMessage(Exception e) {
-        Throwable t = e;
-        while ((t.getMessage() == null || t.getMessage().isBlank()) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return m == null ? "" : m.replaceAll("amqps?://[^@\\s]*@", "amqp://");
     }
 
     private void pause(long millis) {
@@ -186,8 +217,31 @@ public final class OutboxRelay implements AutoCloseable {
         return failures;
     }
 
+    /** Messages the broker returned as unroutable (each return counted; they are retried). */
+    public long unroutableCount() {
+        return unroutable;
+    }
+
+    /** Why the last publish round left messages in the outbox as unroutable; null when it did not. */
+    public String unroutableProblem() {
+        return unroutableProblem;
+    }
+
+    /** The last failure to reach or publish to the broker (no credentials); null after a success. */
+    public String lastError() {
+        return lastError;
+    }
+
     public boolean brokerConnected() {
         return publisher.connected();
+    }
+
+    public String brokerDescription() {
+        return publisher.description();
+    }
+
+    public String topologyProblem() {
+        return publisher.topologyProblem();
     }
 
     public boolean isLeader() {
@@ -205,7 +259,12 @@ public final class OutboxRelay implements AutoCloseable {
                 List<OutboxRow> rows = outbox.pending(batchSize);
                 long deadline = System.currentTimeMillis() + 5_000;
                 while (!rows.isEmpty() && System.currentTimeMillis() < deadline) {
-                    publisher.publish(rows, 5_000);
+                    try {
+                        publisher.publish(rows, 5_000);
+                    } catch (RabbitPublisher.UnroutableException e) {
+                        outbox.delete(rows.subList(0, e.delivered()));
+                        throw e;
+                    }
                     outbox.delete(rows);
                     rows = outbox.pending(batchSize);
                 }

@@ -168,7 +168,10 @@ class AdtPublicationTest {
 
     @Test
     void bzip2BodiesForKombuConsumers() throws Exception {
-        PublicationSettings settings = new PublicationSettings("dhos", "dhos.24891000000101", "dhos-dlx", "dhos-retry", 60000, true);
+        PublicationSettings settings = PublicationSettings.derive("dhos", "dhos.24891000000101", "", "", 60000, true, "", "");
+        // the Polaris names for the Polaris exchange
+        assertEquals(List.of("dhos-dlx", "errors", "dhos-retry", "retry"), List.of(settings.deadLetterExchange(),
+                settings.errorsQueue(), settings.retryExchange(), settings.retryQueue()));
         try (RabbitPublisher publisher = new RabbitPublisher(TestCaravan.rabbitUrl(), settings, true)) {
             publisher.publish(List.of(new OutboxRow(1, "bz-uuid", "dhos", "dhos.24891000000101",
                     "{\"dhos_connector_message_uuid\":\"bz-uuid\",\"actions\":[]}", java.time.LocalDateTime.now())), 5000);
