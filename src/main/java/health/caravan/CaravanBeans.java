@@ -133,7 +133,8 @@ public final class CaravanBeans implements CamelConfiguration {
         IdentifierTypes identifierTypes = IdentifierTypes.parse(s.get("caravan.identifiers.mrn-types"),
                 s.get("caravan.identifiers.nhs-types"));
         InboundPipeline pipeline = new InboundPipeline(store, identifierTypes, zone, Clock.systemUTC(),
-                s.get("caravan.ack.application"), s.getLong("caravan.store.ack-timeout-ms"), meters);
+                s.get("caravan.ack.application"), s.getLong("caravan.store.ack-timeout-ms"), meters,
+                health.caravan.hl7.AckBuilder.ErrorCodes.parse(s.get("caravan.ack.error-codes")));
         registry.bind("inboundPipeline", pipeline);
 
         // MLLP listener parts

@@ -29,6 +29,7 @@ import health.caravan.store.TimeOrderedUuid;
 import health.caravan.transformations.AckCode;
 import health.caravan.transformations.AdtDecision;
 import health.caravan.transformations.AdtInboundRules;
+import health.caravan.transformations.ErrorCondition;
 import health.caravan.transformations.IdentifierTypes;
 import health.caravan.transformations.Verdict;
 
@@ -52,12 +53,13 @@ public final class InboundPipeline {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public InboundPipeline(MessageStore store, IdentifierTypes identifierTypes, ZoneId zone, Clock clock,
-                           String ownApplication, long storeTimeoutMillis, MeterRegistry meters) {
+                           String ownApplication, long storeTimeoutMillis, MeterRegistry meters,
+                           AckBuilder.ErrorCodes errorCodes) {
         this.meters = meters;
         this.store = store;
         this.clock = clock;
         this.rules = new AdtInboundRules(identifierTypes, zone);
-        this.acks = new AckBuilder(clock, ownApplication);
+        this.acks = new AckBuilder(clock, ownApplication, errorCodes);
         this.storeTimeoutMillis = storeTimeoutMillis;
     }
 
@@ -116,10 +118,11 @@ public final class InboundPipeline {
         } else {
             r.state = verdict.code() == AckCode.AR ? MessageState.REJECTED : MessageState.ERROR;
         }
-        r.ack = acks.ack(message, verdict.code(), verdict.reason());
+        r.ack = acks.ack(message, verdict);
         r.ackStatus = verdict.code().name();
         r.errorText = verdict.reason();
-        r.duplicateAck = () -> acks.ack(message, AckCode.AR, MessageState.DUPLICATE_TEXT);
+        r.duplicateAck = () -> acks.ack(message,
+                Verdict.reject(ErrorCondition.DUPLICATE_KEY_IDENTIFIER, "MSH", 10, MessageState.DUPLICATE_TEXT));
         return store(r, verdict.reason());
     }
 
@@ -151,7 +154,7 @@ public final class InboundPipeline {
     public String storeFailureAck(String text) {
         String reason = "Message could not be stored; send it again later";
         try {
-            return acks.ack(Hl7Text.parse(text), AckCode.AE, reason);
+            return acks.ack(Hl7Text.parse(text), Verdict.error(ErrorCondition.APPLICATION_INTERNAL_ERROR, null, 0, reason));
         } catch (NotHl7Exception e) {
             return acks.rejectUnreadable(reason);
         }

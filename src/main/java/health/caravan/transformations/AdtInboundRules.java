@@ -42,7 +42,7 @@ public final class AdtInboundRules {
             d.controlId = controlId == null ? "" : controlId;
             d.actions = mapper.actions(message);
         } catch (Hl7ProcessingError e) {
-            d.verdict = Verdict.error(e.ackText());
+            d.verdict = Verdict.error(e.condition(), null, 0, e.ackText());
         } catch (RuntimeException e) {
             d.verdict = Verdict.error("Unexpected error: " + e.getClass().getSimpleName());
         }

@@ -24,26 +24,30 @@ public final class AdtValidator {
     public Verdict validate(Hl7Text message) {
         String type = message.get("MSH", 9, 1);
         if (!"ADT".equals(type)) {
-            return Verdict.reject("HL7 message of unexpected type '" + printable(type) + "'");
+            return Verdict.reject(ErrorCondition.UNSUPPORTED_MESSAGE_TYPE, "MSH", 9,
+                    "HL7 message of unexpected type '" + printable(type) + "'");
         }
         String trigger = message.get("MSH", 9, 2);
         if (trigger == null || !ADT_TRIGGERS.contains(trigger)) {
-            return Verdict.reject("HL7 message of unexpected ADT type '" + printable(trigger) + "'");
+            return Verdict.reject(ErrorCondition.UNSUPPORTED_EVENT_CODE, "MSH", 9,
+                    "HL7 message of unexpected ADT type '" + printable(trigger) + "'");
         }
         if (!message.hasSegment("PID")) {
-            return Verdict.error("HL7 PID segment missing");
+            return Verdict.error(ErrorCondition.SEGMENT_SEQUENCE_ERROR, "PID", 0, "HL7 PID segment missing");
         }
         PatientIdentifiers ids = PatientIdentifiers.of(message, identifierTypes);
         if (ids.mrn() == null && ids.nhsNumber() == null) {
-            return Verdict.reject("HL7 MRN and NHS number missing");
+            return Verdict.reject(ErrorCondition.REQUIRED_FIELD_MISSING, "PID", 3, "HL7 MRN and NHS number missing");
         }
         if (message.hasSegment("PV1")) {
             String encounterType = message.get("PV1", 2);
             if (encounterType != null && BLACKLISTED_ENCOUNTER_TYPES.contains(encounterType)) {
-                return Verdict.error("HL7 message concerns blacklisted encounter type '" + encounterType + "'");
+                return Verdict.error(ErrorCondition.TABLE_VALUE_NOT_FOUND, "PV1", 2,
+                        "HL7 message concerns blacklisted encounter type '" + encounterType + "'");
             }
             if ("\"\"".equals(message.getRaw("PV1", 3, 1, 1))) {
-                return Verdict.error("HL7 message contains an assigned patient location but the ward code is missing");
+                return Verdict.error(ErrorCondition.REQUIRED_FIELD_MISSING, "PV1", 3,
+                        "HL7 message contains an assigned patient location but the ward code is missing");
             }
         }
         return Verdict.ACCEPT;

@@ -26,4 +26,10 @@ public class Hl7ProcessingError extends RuntimeException {
     public String ackText() {
         return "Unexpected error: " + kind;
     }
+
+    /** HL7 table 0357: a missing segment is 100, an unreadable value 102. */
+    public ErrorCondition condition() {
+        return MISSING.equals(kind) ? ErrorCondition.SEGMENT_SEQUENCE_ERROR
+                : UNREADABLE.equals(kind) ? ErrorCondition.DATA_TYPE_ERROR : ErrorCondition.APPLICATION_INTERNAL_ERROR;
+    }
 }

@@ -21,6 +21,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.llp.MinLowerLayerProtocol;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.parser.GenericModelClassFactory;
+import ca.uhn.hl7v2.util.Terser;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -351,6 +357,40 @@ class Hl7InboundPostgresTest {
         }
         assertEquals("UTF-8", rowByControlId("CS-2").get("charset"));
         assertEquals("ISO-8859-1", rowByControlId("CS-3").get("charset"));
+    }
+
+    /**
+     * HAPI's own MLLP client, honouring MSH-18 both ways, sends a v2.3 message in UTF-8 with a non-ASCII
+     * MSH-4: the NAK it correlates and parses declares the same character set, so MSH-6 reads right, and
+     * has the v2.3 layout (reason in MSA-3, ERR-1 segment^sequence^field^table 0357 code).
+     */
+    @Test
+    void hapiClientReadsTheNakToAUtf8V23Sender() throws Exception {
+        String message = "MSH|^~\\&|TIE|KÖLN-SÜD|CARAVAN|CARAVAN|20240101101500||ORU^R01|HAPI-1|P|2.3||||||UNICODE UTF-8\r"
+                + "PID|1||800030^^^^MRN\r";
+        try (HapiContext hapi = new DefaultHapiContext(new GenericModelClassFactory())) {
+            hapi.setLowerLayerProtocol(new MinLowerLayerProtocol(true));
+            ca.uhn.hl7v2.app.Connection connection = hapi.newClient("127.0.0.1", caravan.mllpPort, false);
+            try {
+                Message ack = connection.getInitiator().sendAndReceive(hapi.getPipeParser().parse(message));
+                Terser t = new Terser(ack);
+                assertEquals("UNICODE UTF-8", t.get("/MSH-18"), "MSH-18 mirrored");
+                assertEquals("KÖLN-SÜD", t.get("/MSH-6"), "non-ASCII MSH-4 comes back as MSH-6 intact");
+                assertTrue(t.get("/MSH-7").endsWith("+0000"), t.get("/MSH-7"));
+                assertEquals("AR", t.get("/MSA-1"));
+                assertEquals("HAPI-1", t.get("/MSA-2"));
+                assertEquals("HL7 message of unexpected type 'ORU'", t.get("/MSA-3"));
+                assertEquals("MSH", t.get("/ERR-1-1"));
+                assertEquals("1", t.get("/ERR-1-2"));
+                assertEquals("9", t.get("/ERR-1-3"));
+                assertEquals("200", t.get("/ERR-1-4-1"));
+                assertEquals("Unsupported message type", t.get("/ERR-1-4-2"));
+                assertEquals("HL70357", t.get("/ERR-1-4-3"));
+            } finally {
+                connection.close();
+            }
+        }
+        assertEquals("UTF-8", rowByControlId("HAPI-1").get("charset"));
     }
 
     @Test
