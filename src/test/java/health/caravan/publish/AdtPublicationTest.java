@@ -172,8 +172,10 @@ class AdtPublicationTest {
         // the Polaris names for the Polaris exchange
         assertEquals(List.of("dhos-dlx", "errors", "dhos-retry", "retry"), List.of(settings.deadLetterExchange(),
                 settings.errorsQueue(), settings.retryExchange(), settings.retryQueue()));
-        try (RabbitPublisher publisher = new RabbitPublisher(TestCaravan.rabbitUrl(), settings, true)) {
-            publisher.publish(List.of(new OutboxRow(1, "bz-uuid", "dhos", "dhos.24891000000101",
+        // published on this run's own exchange (the shared broker's "dhos" belongs to nobody's test)
+        PublicationSettings own = PublicationSettings.derive(TestCaravan.EXCHANGE, "dhos.24891000000101", "", "", 60000, true, "", "");
+        try (RabbitPublisher publisher = new RabbitPublisher(TestCaravan.rabbitUrl(), own, true)) {
+            publisher.publish(List.of(new OutboxRow(1, "bz-uuid", TestCaravan.EXCHANGE, "dhos.24891000000101",
                     "{\"dhos_connector_message_uuid\":\"bz-uuid\",\"actions\":[]}", java.time.LocalDateTime.now())), 5000);
         }
         RabbitConsumer.Delivery d = consumer.next(10_000);

@@ -130,6 +130,7 @@ class KillNineTest {
         env.put("CARAVAN_DB_URL", TestCaravan.postgresUrl());
         env.put("CARAVAN_DB_USER", TestCaravan.postgresUser());
         env.put("CARAVAN_RABBITMQ_URL", rabbitUrl);
+        env.put("CARAVAN_PUBLISH_EXCHANGE", TestCaravan.EXCHANGE);
         env.put("CARAVAN_JWT_HS_KEY", TestCaravan.HS_KEY);
         env.put("CARAVAN_JWT_ISSUER", TestCaravan.ISSUER);
         pb.redirectErrorStream(true);

@@ -44,7 +44,7 @@ class PublicationHardeningTest {
 
     @Test
     void unroutableMessagesStayInTheOutboxUntilAQueueIsBound() throws Exception {
-        String exchange = "caravan-test-unroutable";
+        String exchange = TestCaravan.EXCHANGE + "-unroutable";
         deleteTopology(exchange);
         TestCaravan.truncatePostgres();
         Map<String, String> o = TestCaravan.defaults();
@@ -88,7 +88,7 @@ class PublicationHardeningTest {
 
     @Test
     void aQueueDeclaredWithOtherArgumentsTurnsReadinessDownNamingQueueAndArgument() throws Exception {
-        String exchange = "caravan-test-topology";
+        String exchange = TestCaravan.EXCHANGE + "-topology";
         String retryQueue = exchange + "-retry";
         deleteTopology(exchange);
         try (com.rabbitmq.client.Connection c = rabbit()) {

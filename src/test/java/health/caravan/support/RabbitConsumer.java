@@ -11,7 +11,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
-/** A consumer on the real RabbitMQ: an exclusive queue bound to the ADT routing key of exchange {@code dhos}. */
+/** A consumer on the real RabbitMQ: an exclusive queue bound to the ADT routing key of this test run's exchange. */
 public final class RabbitConsumer implements AutoCloseable {
 
     public record Delivery(AMQP.BasicProperties properties, byte[] body) {
@@ -24,7 +24,7 @@ public final class RabbitConsumer implements AutoCloseable {
     private final BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
 
     public RabbitConsumer(String uri) throws Exception {
-        this(uri, "dhos", "dhos.24891000000101");
+        this(uri, TestCaravan.EXCHANGE, "dhos.24891000000101");
     }
 
     public RabbitConsumer(String uri, String exchange, String routingKey) throws Exception {

@@ -32,9 +32,67 @@ public final class TestCaravan implements AutoCloseable {
         this.http = new HttpApi(httpPort);
     }
 
-    public static String postgresUrl() {
+    /** This test run's own name part: its database and exchange names carry it, so runs beside others never collide. */
+    public static final String RUN = Long.toHexString(ProcessHandle.current().pid()) + "_"
+            + java.util.UUID.randomUUID().toString().substring(0, 8);
+    /** This run's publish exchange (its dead-letter and retry names derive from it). */
+    public static final String EXCHANGE = "caravan-test-" + RUN.replace('_', '-');
+    private static String runDatabaseUrl;
+
+    /**
+     * {@code CARAVAN_TEST_DB_URL} when set; else a database of this run's own on 127.0.0.1:5432
+     * ({@code caravan_test_<run>}), created on first use and dropped when the JVM ends.
+     */
+    public static synchronized String postgresUrl() {
         String url = System.getenv("CARAVAN_TEST_DB_URL");
-        return url == null || url.isBlank() ? "jdbc:postgresql://127.0.0.1:5432/test" : url;
+        if (url != null && !url.isBlank()) {
+            return url;
+        }
+        if (runDatabaseUrl == null) {
+            String admin = "jdbc:postgresql://127.0.0.1:5432/postgres";
+            String name = "caravan_test_" + RUN;
+            try (Connection c = DriverManager.getConnection(admin, postgresUser(), null); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + name);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot create the test database " + name + " on 127.0.0.1:5432", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (Connection c = DriverManager.getConnection(admin, postgresUser(), null); Statement s = c.createStatement()) {
+                    s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                } catch (SQLException ignored) {
+                    // the server may be gone already
+                }
+            }, "drop-test-database"));
+            Runtime.getRuntime().addShutdownHook(new Thread(TestCaravan::deleteRunExchanges, "delete-test-exchanges"));
+            runDatabaseUrl = "jdbc:postgresql://127.0.0.1:5432/" + name;
+        }
+        return runDatabaseUrl;
+    }
+
+    /** Removes what this run declared on the shared broker: its exchanges and their two queues. */
+    private static void deleteRunExchanges() {
+        com.rabbitmq.client.ConnectionFactory f = new com.rabbitmq.client.ConnectionFactory();
+        try {
+            f.setUri(rabbitUrl());
+            try (com.rabbitmq.client.Connection c = f.newConnection("caravan-test-cleanup")) {
+                for (String queue : new String[] {EXCHANGE + "-errors", EXCHANGE + "-retry"}) {
+                    try (com.rabbitmq.client.Channel ch = c.createChannel()) {
+                        ch.queueDelete(queue);
+                    } catch (Exception ignored) {
+                        // not declared in this run
+                    }
+                }
+                for (String exchange : new String[] {EXCHANGE, EXCHANGE + "-dlx", EXCHANGE + "-retry"}) {
+                    try (com.rabbitmq.client.Channel ch = c.createChannel()) {
+                        ch.exchangeDelete(exchange);
+                    } catch (Exception ignored) {
+                        // not declared in this run
+                    }
+                }
+            }
+        } catch (Exception ignored) {
+            // the broker may be gone already
+        }
     }
 
     public static String postgresUser() {
@@ -59,6 +117,7 @@ public final class TestCaravan implements AutoCloseable {
         o.put("caravan.epr.issuer", EPR_ISSUER);
         o.put("caravan.epr.hs-key", EPR_KEY);
         o.put("caravan.rabbitmq.url", rabbitUrl());
+        o.put("caravan.publish.exchange", EXCHANGE);
         o.put("camel.main.jmx-enabled", "false");
         return o;
     }
