@@ -3,7 +3,9 @@ package health.caravan;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 /**
  * Starts Caravan: camel-main with {@code application.properties}, the YAML routes in {@code routes/}
@@ -19,6 +21,15 @@ public final class Caravan {
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
         main.configure().addConfiguration(CaravanBeans.class);
+        // camel-main's property summary masks only a fixed list of names (caravan.jwt.hs-key was printed in
+        // clear) and never credentials inside URLs: Caravan logs its own masked summary instead
+        main.configure().setAutoConfigurationLogSummary(false);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                SettingsSummary.log(m.getCamelContext());
+            }
+        });
         overrides.forEach(main::addOverrideProperty);
     }
 

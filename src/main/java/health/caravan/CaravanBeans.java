@@ -18,6 +18,7 @@ import health.caravan.fhirstore.IdentityConflictPolicy;
 import health.caravan.processors.FhirApi;
 import health.caravan.processors.FhirPush;
 import health.caravan.processors.FhirReadApi;
+import health.caravan.processors.ObserveHealth;
 import health.caravan.transformations.fhir.AdtToFhirMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -158,6 +159,7 @@ public final class CaravanBeans implements CamelConfiguration {
         registry.bind("messageQueries", new MessageQueries(store));
         registry.bind("apiErrorResponder", new ApiErrorResponder());
         registry.bind("versionInfo", new VersionInfo());
+        registry.bind("observeHealth", new ObserveHealth(Boolean.parseBoolean(s.get("caravan.observe.health-details"))));
 
         configureOutbound(registry, s, store, zone);
         configureExtracts(context, registry, s, store, zone);

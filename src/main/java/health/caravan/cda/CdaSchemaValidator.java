@@ -4,6 +4,8 @@ import java.io.StringReader;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.SAXParserFactory;
@@ -48,7 +50,10 @@ public final class CdaSchemaValidator {
         }
     }
 
-    /** The schema errors of a document ({@code line:column message}); empty when it is valid. */
+    /**
+     * The schema errors of a document ({@code line:column message}, for the sender: the messages quote the
+     * document's values, so store or log only {@link #summary}); empty when it is valid.
+     */
     public List<String> validate(String xml) {
         List<String> errors = new ArrayList<>();
         try {
@@ -84,6 +89,20 @@ public final class CdaSchemaValidator {
             errors.add("not a readable XML document: " + e.getClass().getSimpleName());
         }
         return errors;
+    }
+
+    private static final Pattern ERROR = Pattern.compile("^(\\d+:\\d+) (?:([a-z]+(?:-[A-Za-z0-9.]+)+):)?.*", Pattern.DOTALL);
+
+    /**
+     * What may be stored or logged of an error from {@link #validate}: the schema rule and the position
+     * ({@code cvc-pattern-valid at 12:34}), never the message, which quotes the document's values.
+     */
+    public static String summary(String error) {
+        Matcher m = ERROR.matcher(error);
+        if (!m.matches()) {
+            return error.startsWith("not a readable XML document") ? error : "schema error";
+        }
+        return (m.group(2) == null ? "not well-formed XML" : m.group(2)) + " at " + m.group(1);
     }
 
     private static void add(List<String> errors, SAXParseException e) {

@@ -68,7 +68,9 @@ public final class CdaService {
         MessageRecord r = record(content, now, caller, source);
         if (!errors.isEmpty()) {
             r.state = MessageState.REJECTED;
-            r.errorText = "CDA schema: " + errors.get(0);
+            // the rule and position only: the validator's messages quote the document's values
+            r.errorText = "CDA schema: " + CdaSchemaValidator.summary(errors.get(0))
+                    + (errors.size() > 1 ? " (" + errors.size() + " errors)" : "");
             store.storeOnly(r);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("message", "The document is not valid against the CDA R2 SDTC schema");

@@ -241,26 +241,17 @@ public final class ExtractRunner implements AutoCloseable {
         payload.put(d.payloadKey(), batch);
         String body = json.writeValueAsString(payload);
         batch.clear();
-        ReqCheckClient.Response response = null;
-        for (int attempt = 1; attempt <= settings.postAttempts(); attempt++) {
-            try {
-                response = reqcheck.post(d.endpoint(), body);
-                if (response.status() < 500) {
-                    break;
-                }
-            } catch (IOException e) {
-                response = null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                r.error = "interrupted";
-                return;
-            }
-            if (attempt < settings.postAttempts()) {
-                sleep(settings.retryBackoffMillis() << (attempt - 1));
-            }
+        Posted posted;
+        try {
+            posted = postWithRetries(d.endpoint(), body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            r.error = "interrupted";
+            return;
         }
+        ReqCheckClient.Response response = posted.response();
         if (response == null) {
-            r.error = "ReqCheck unreachable after " + settings.postAttempts() + " attempt(s)";
+            r.error = "ReqCheck batch " + r.batches + " POST " + posted.failure();
         } else if (response.status() == 401) {
             r.error = "ReqCheck refused the credentials (HTTP 401)";
         } else if (response.status() != 201) {
@@ -272,6 +263,38 @@ public final class ExtractRunner implements AutoCloseable {
                 answer.path("error_objects_ids").forEach(id -> r.failedIds.add(id.asText()));
             }
         }
+    }
+
+    /**
+     * The answer of ReqCheck, or (response null) {@code "<url> failed after N attempt(s): <what>"} when it never
+     * answered. Connection failures and 5xx are retried {@code caravan.extracts.post-attempts} times with a
+     * doubling back-off from {@code caravan.extracts.retry-backoff-ms}; the last 5xx is returned as it is.
+     */
+    private Posted postWithRetries(String path, String body) throws InterruptedException {
+        ReqCheckClient.Response response = null;
+        String failure = null;
+        for (int attempt = 1; attempt <= settings.postAttempts(); attempt++) {
+            try {
+                response = reqcheck.post(path, body);
+                if (response.status() < 500) {
+                    break;
+                }
+            } catch (IOException e) {
+                response = null;
+                failure = ReqCheckClient.describe(e);
+            }
+            if (attempt < settings.postAttempts()) {
+                sleep(settings.retryBackoffMillis() << (attempt - 1));
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+        }
+        return new Posted(response, response != null ? null
+                : reqcheck.displayUrl(path) + " failed after " + settings.postAttempts() + " attempt(s): " + failure);
+    }
+
+    private record Posted(ReqCheckClient.Response response, String failure) {
     }
 
     private String statusOf(String body) {
@@ -291,18 +314,24 @@ public final class ExtractRunner implements AutoCloseable {
         if (!"LIVE".equals(mode)) {
             return start;
         }
-        ReqCheckClient.Response heartbeat;
+        Posted posted;
         try {
-            heartbeat = reqcheck.post("heartbeat", "{}");
+            posted = postWithRetries("heartbeat", "{}");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunError("interrupted");
+        }
+        ReqCheckClient.Response heartbeat = posted.response();
+        if (heartbeat == null) {
+            throw new RunError("ReqCheck heartbeat POST " + posted.failure());
         }
         if (heartbeat.status() == 401) {
             throw new RunError("ReqCheck refused the credentials (HTTP 401)");
         }
         if (heartbeat.status() != 200) {
-            throw new RunError("ReqCheck heartbeat failed (HTTP " + heartbeat.status() + ")");
+            throw new RunError("ReqCheck heartbeat POST " + reqcheck.displayUrl("heartbeat") + " failed"
+                    + (heartbeat.status() >= 500 ? " after " + settings.postAttempts() + " attempt(s)" : "")
+                    + ": HTTP " + heartbeat.status());
         }
         JsonNode last = json.readTree(heartbeat.body()).path("last_update_date");
         if (last.isMissingNode() || last.isNull()) {

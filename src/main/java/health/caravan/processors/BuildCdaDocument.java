@@ -60,7 +60,8 @@ public final class BuildCdaDocument implements Processor {
         List<String> errors = validator.validate(xml);
         if (!errors.isEmpty()) {
             // the template produced an invalid document: a configuration problem, not the caller's
-            throw new ApiException(500, "The CDA template " + variant + " produced an invalid document: " + errors.get(0));
+            throw new ApiException(500, "The CDA template " + variant + " produced an invalid document: "
+                    + CdaSchemaValidator.summary(errors.get(0)));
         }
         if (send) {
             Caller caller = RequireToken.caller(exchange);

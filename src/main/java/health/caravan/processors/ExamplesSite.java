@@ -35,9 +35,20 @@ import health.caravan.web.QueryParameters;
  */
 public final class ExamplesSite {
 
+    /** Files larger than this are not shown inline on an example page (a note and the download link instead). */
+    static final long MAX_INLINE_BYTES = 256 * 1024;
+    /** Rendered example pages kept for the current library snapshot (one commit): at most this many ... */
+    static final int CACHED_PAGES = 64;
+    /** ... and at most this many characters in all. */
+    static final long CACHED_CHARS = 32L * 1024 * 1024;
+
     private final ExamplesSync sync;
     private final Configuration templates;
     private final String webBase;
+    /** Example path → rendered page, for {@link #cachedLibrary} only (a sync swaps the library: the cache starts again). */
+    private final LinkedHashMap<String, String> pages = new LinkedHashMap<>(16, 0.75f, true);
+    private ExampleLibrary cachedLibrary;
+    private long cachedChars;
 
     public ExamplesSite(ExamplesSync sync, String configuredWebUrl) {
         this.sync = sync;
@@ -142,7 +153,33 @@ public final class ExamplesSite {
             message(exchange, 404, "Example not found", "No example has that permalink or path.", "/", "All sections");
             return;
         }
-        html(exchange, 200, "example.ftlh", exampleModel(e));
+        String page = cachedPage(lib, e.path());
+        if (page == null) {
+            page = render("example.ftlh", exampleModel(e));
+            cache(lib, e.path(), page);
+        }
+        respond(exchange, 200, page);
+    }
+
+    private synchronized String cachedPage(ExampleLibrary lib, String path) {
+        return lib == cachedLibrary ? pages.get(path) : null;
+    }
+
+    private synchronized void cache(ExampleLibrary lib, String path, String page) {
+        if (lib != cachedLibrary) {
+            pages.clear();
+            cachedChars = 0;
+            cachedLibrary = lib;
+        }
+        if (page.length() > CACHED_CHARS / 4) {
+            return;
+        }
+        String old = pages.put(path, page);
+        cachedChars += page.length() - (old == null ? 0 : old.length());
+        for (var eldest = pages.entrySet().iterator(); eldest.hasNext() && (pages.size() > CACHED_PAGES || cachedChars > CACHED_CHARS); ) {
+            cachedChars -= eldest.next().getValue().length();
+            eldest.remove();
+        }
     }
 
     /** {@code GET /examples/download/{example path}/{file}}: the file as an attachment with an RFC 6266 filename. */
@@ -236,7 +273,9 @@ public final class ExamplesSite {
             if (web != null) {
                 m.put("web", web);
             }
-            if (f.kind().equals("xml") || f.kind().equals("html") || f.kind().equals("url")) {
+            if ((f.kind().equals("xml") || f.kind().equals("html")) && f.size() > MAX_INLINE_BYTES) {
+                m.put("tooLarge", (MAX_INLINE_BYTES / 1024) + " KB");
+            } else if (f.kind().equals("xml") || f.kind().equals("html") || f.kind().equals("url")) {
                 String text = new String(sync.read(f), StandardCharsets.UTF_8);
                 if (f.kind().equals("xml")) {
                     m.put("body", XmlHighlighter.toHtml(text));
@@ -281,18 +320,26 @@ public final class ExamplesSite {
     }
 
     private void html(Exchange exchange, int status, String template, Map<String, Object> model) {
+        respond(exchange, status, render(template, model));
+    }
+
+    private String render(String template, Map<String, Object> model) {
         StringWriter out = new StringWriter();
         try {
             templates.getTemplate(template).process(model, out);
         } catch (IOException | TemplateException e) {
             throw new IllegalStateException("Cannot render " + template, e);
         }
+        return out.toString();
+    }
+
+    private static void respond(Exchange exchange, int status, String page) {
         Message m = exchange.getMessage();
         m.getHeaders().clear();
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         m.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
         m.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'unsafe-inline'");
-        m.setBody(out.toString());
+        m.setBody(page);
     }
 
     /** The decoded path segments after {@code prefix} ("+" stays a plus: this is a path, not a form). */

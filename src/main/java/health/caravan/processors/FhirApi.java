@@ -178,6 +178,9 @@ public final class FhirApi {
 
     private void authorize(Exchange exchange) {
         Caller caller = FhirResponses.authenticate(exchange, authenticator);
+        if (!JwtAuthenticator.INTERNAL.equals(caller.issuerGroup())) {
+            throw new FhirResponses.FhirError(403, "Tokens of this issuer cannot convert documents");
+        }
         if (!caller.scopes().contains(CONVERT_SCOPE) && !caller.scopes().contains("system/*.write")) {
             throw new FhirResponses.FhirError(403, "The token lacks scope " + CONVERT_SCOPE);
         }

@@ -1,5 +1,7 @@
 package health.caravan.processors;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -34,23 +36,60 @@ public final class MessageQueries {
         HttpResponses.json(exchange, 200, MessageJson.of(m));
     }
 
-    /** {@code GET /dhos/v1/message/search/{message_control_id}}: newest first. */
+    /** The page size when {@code limit} is not given, and the largest {@code limit} accepted (more is a 400). */
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 1000;
+
+    /** {@code GET /dhos/v1/message/search/{message_control_id}?limit=&offset=}: newest first, one page. */
     public void byControlId(Exchange exchange) {
-        noQuery(exchange);
+        Map<String, String> q = QueryParameters.parse(exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class),
+                Set.of("limit", "offset"));
         String controlId = exchange.getMessage().getHeader("message_control_id", String.class);
-        respondList(exchange, store.byControlId(controlId), "search by control id");
+        Page page = Page.of(q);
+        respondPage(exchange, store.byControlId(controlId, page.limit() + 1, page.offset()), page,
+                "/dhos/v1/message/search/" + encode(controlId).replace("+", "%20") + "?", "search by control id");
     }
 
-    /** {@code GET /dhos/v1/message/search?identifier_type=&identifier=} */
+    /** {@code GET /dhos/v1/message/search?identifier_type=&identifier=&limit=&offset=}: newest first, one page. */
     public void byIdentifier(Exchange exchange) {
         Map<String, String> q = QueryParameters.parse(exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class),
-                Set.of("identifier_type", "identifier"));
+                Set.of("identifier_type", "identifier", "limit", "offset"));
         String type = q.get("identifier_type");
         String value = q.get("identifier");
         if (type == null || value == null) {
             throw new ApiException(400, "Query parameters 'identifier_type' and 'identifier' are required");
         }
-        respondList(exchange, store.byIdentifier(type, value), "search by " + type);
+        if (!MessageStore.IDENTIFIER_TYPES.contains(type)) {
+            throw new ApiException(400, "'identifier_type' must be one of: " + String.join(", ", MessageStore.IDENTIFIER_TYPES)
+                    + " (exact spelling)");
+        }
+        Page page = Page.of(q);
+        respondPage(exchange, store.byIdentifier(type, value, page.limit() + 1, page.offset()), page,
+                "/dhos/v1/message/search?identifier_type=" + encode(type) + "&identifier=" + encode(value) + "&",
+                "search by " + type);
+    }
+
+    /** {@code limit} (1..{@value #MAX_LIMIT}, default {@value #DEFAULT_LIMIT}) and {@code offset} (0..); else a 400. */
+    record Page(int limit, int offset) {
+        static Page of(Map<String, String> q) {
+            return new Page(integer(q.get("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit"),
+                    integer(q.get("offset"), 0, 0, Integer.MAX_VALUE - MAX_LIMIT, "offset"));
+        }
+
+        private static int integer(String value, int dflt, int min, int max, String name) {
+            if (value == null) {
+                return dflt;
+            }
+            try {
+                int v = Integer.parseInt(value);
+                if (v >= min && v <= max) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // answered below
+            }
+            throw new ApiException(400, "'" + name + "' must be an integer from " + min + " to " + max);
+        }
     }
 
     /** {@code PATCH /dhos/v1/message/{message_uuid}} with {@code {"is_processed": bool}}: nothing else may change. */
@@ -83,13 +122,28 @@ public final class MessageQueries {
         HttpResponses.empty(exchange, 204);
     }
 
-    private void respondList(Exchange exchange, List<StoredMessage> rows, String action) {
-        List<Map<String, Object>> out = new ArrayList<>(rows.size());
-        for (StoredMessage m : rows) {
+    /**
+     * Answers the array of at most {@code page.limit()} messages ({@code rows} holds one more when there is a next
+     * page); a next page is announced in a {@code Link: <...>; rel="next"} header (RFC 8288), the body stays the
+     * Polaris array.
+     */
+    private void respondPage(Exchange exchange, List<StoredMessage> rows, Page page, String selfPrefix, String action) {
+        boolean more = rows.size() > page.limit();
+        List<StoredMessage> shown = more ? rows.subList(0, page.limit()) : rows;
+        List<Map<String, Object>> out = new ArrayList<>(shown.size());
+        for (StoredMessage m : shown) {
             out.add(MessageJson.of(m));
         }
-        store.audit(actor(exchange), action, null, rows.size() + " result(s)");
+        store.audit(actor(exchange), action, null, shown.size() + " result(s) from offset " + page.offset());
         HttpResponses.json(exchange, 200, out);
+        if (more) {
+            exchange.getMessage().setHeader("Link", "<" + selfPrefix + "limit=" + page.limit() + "&offset="
+                    + (page.offset() + page.limit()) + ">; rel=\"next\"");
+        }
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private static void noQuery(Exchange exchange) {

@@ -373,23 +373,37 @@ public final class MessageStore implements AutoCloseable {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
-    /** Messages whose stored control id is {@code controlId}, newest first. */
-    public List<StoredMessage> byControlId(String controlId) {
-        return query(SELECT + "WHERE message_control_id = ? ORDER BY created DESC", controlId);
+    /** One page of the messages whose stored control id is {@code controlId}, newest first (ties by uuid). */
+    public List<StoredMessage> byControlId(String controlId, int limit, long offset) {
+        return query(SELECT + "WHERE message_control_id = ? ORDER BY created DESC, uuid DESC LIMIT ? OFFSET ?",
+                controlId, limit, offset);
     }
 
-    /** Messages whose stored identifier of the given Polaris type equals {@code value}; unknown types match nothing. */
-    public List<StoredMessage> byIdentifier(String identifierType, String value) {
-        String column = switch (identifierType) {
+    /** The Polaris identifier types that can be searched ({@code identifier_type}), exact spelling. */
+    public static final List<String> IDENTIFIER_TYPES = List.of("NHS number", "MRN", "Visit ID");
+
+    private static String identifierColumn(String identifierType) {
+        return switch (identifierType) {
             case "NHS number" -> "nhs_number";
             case "MRN" -> "mrn";
             case "Visit ID" -> "visit_id";
             default -> null;
         };
+    }
+
+    /**
+     * One page of the messages whose stored identifier of the given Polaris type equals {@code value}, newest first
+     * (ties by uuid).
+     *
+     * @throws IllegalArgumentException for a type not in {@link #IDENTIFIER_TYPES}
+     */
+    public List<StoredMessage> byIdentifier(String identifierType, String value, int limit, long offset) {
+        String column = identifierColumn(identifierType);
         if (column == null) {
-            return List.of();
+            throw new IllegalArgumentException("unknown identifier type");
         }
-        return query(SELECT + "WHERE " + column + " = ? ORDER BY created DESC", value);
+        return query(SELECT + "WHERE " + column + " = ? ORDER BY created DESC, uuid DESC LIMIT ? OFFSET ?",
+                value, limit, offset);
     }
 
     /** Sets {@code is_processed}; false when no such message. */
@@ -424,9 +438,11 @@ public final class MessageStore implements AutoCloseable {
         }
     }
 
-    private List<StoredMessage> query(String sql, String parameter) {
+    private List<StoredMessage> query(String sql, Object... parameters) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, parameter);
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
             List<StoredMessage> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

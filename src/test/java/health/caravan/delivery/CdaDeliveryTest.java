@@ -140,6 +140,12 @@ class CdaDeliveryTest {
         assertFalse(r.json().get("errors").isEmpty());
         assertEquals("REJECTED", column(r.json().get("uuid").asText(), "state"));
         assertEquals(0, received.size());
+        // the stored reason names the rule and position, never a value of the document
+        HttpApi.Response quoted = postCda("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><realmCode code=\"SMITH JOHN\"/></ClinicalDocument>");
+        assertEquals(400, quoted.status());
+        assertTrue(quoted.json().get("errors").get(0).asText().contains("SMITH JOHN"), "the sender sees the full reason");
+        String errorText = column(quoted.json().get("uuid").asText(), "error_text");
+        assertTrue(errorText.matches("CDA schema: cvc-pattern-valid at 1:\\d+ \\(\\d+ errors\\)"), errorText);
         HttpApi.Response wrongType = caravan.http.send("POST", "/dhos/v1/cda_message", token, "{\"type\": \"HL7v2\", \"content\": \"x\"}");
         assertEquals(400, wrongType.status());
         assertEquals("INVALID_REQUEST", column(wrongType.json().get("uuid").asText(), "state"), "refused requests are stored");

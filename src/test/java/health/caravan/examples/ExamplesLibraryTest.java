@@ -264,6 +264,46 @@ class ExamplesLibraryTest {
         }
     }
 
+    @Test
+    @Order(11)
+    void largeFilesAreNotShownInlineAndPagesFollowTheCommit() throws Exception {
+        repo.pull();
+        StringBuilder big = new StringBuilder("<observation>\n");
+        while (big.length() <= 300 * 1024) {
+            big.append("<value>0123456789 0123456789 0123456789 0123456789</value>\n");
+        }
+        big.append("<!-- TAIL-MARKER --></observation>\n");
+        repo.write("Results/Big result/README.md", ExampleRepo.curated("Approved", "* 2.16.840.1.113883.10.20.22.4.2", "* Big.",
+                "big", null));
+        repo.write("Results/Big result/Big.xml", big.toString());
+        repo.write("Results/Big result/Small.xml", "<observation><!-- SMALL-ONE --></observation>\n");
+        repo.commitAndPush("a large example file");
+        int before = runs().size();
+        assertEquals(202, trigger().statusCode());
+        waitForRuns(before + 1);
+
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> page = get("/examples/view/Results/Big%20result");
+            assertEquals(200, page.statusCode());
+            assertFalse(page.body().contains("TAIL-MARKER"), "the large file is not inlined");
+            assertTrue(page.body().contains("larger than 256 KB and is not shown here"), "a note");
+            assertTrue(page.body().contains("<a href=\"/examples/download/Results/Big%20result/Big.xml\" download>download it</a>"));
+            assertTrue(page.body().contains("SMALL-ONE"), "small files are still shown");
+        }
+        HttpResponse<String> download = get("/examples/download/Results/Big%20result/Big.xml");
+        assertTrue(download.body().contains("TAIL-MARKER"), "the download is whole");
+
+        // a new commit shows the new content: rendered pages are cached per library snapshot
+        repo.pull(); // Caravan pushed the new example's permalink
+        repo.write("Results/Big result/Small.xml", "<observation><!-- SMALL-TWO --></observation>\n");
+        repo.commitAndPush("change the small file");
+        before = runs().size();
+        assertEquals(202, trigger().statusCode());
+        waitForRuns(before + 1);
+        String after = get("/examples/view/Results/Big%20result").body();
+        assertTrue(after.contains("SMALL-TWO") && !after.contains("SMALL-ONE"), "the page follows the commit");
+    }
+
     // ---- helpers ----
 
     HttpRequest.Builder request(String path) {

@@ -84,6 +84,7 @@ class ExtractsTest {
         reqcheck.lastPatientImport = null;
         reqcheck.lastDoseImport = null;
         reqcheck.failNext.clear();
+        reqcheck.heartbeatFailNext.clear();
     }
 
     private static void sql(String... statements) throws Exception {
@@ -198,6 +199,51 @@ class ExtractsTest {
         JsonNode refused = run("");
         assertEquals("FAILED", refused.get("outcome").asText());
         assertEquals("patients: ReqCheck refused batch 1 (HTTP 400: patient_data key missing)", refused.get("error").asText());
+    }
+
+    @Test
+    void theHeartbeatIsRetriedLikeTheBatches() throws Exception {
+        seedSmall();
+        reqcheck.heartbeatFailNext.add(503);
+        reqcheck.heartbeatFailNext.add(502);
+        int before = reqcheck.heartbeats.get();
+        JsonNode run = run("");
+        assertEquals("PARTIAL_FAILURE", run.get("outcome").asText(), "two 5xx heartbeats retried, then the usual run: " + run);
+        assertEquals(3, reqcheck.heartbeats.get() - before);
+        assertEquals(4, reqcheck.patients.size());
+
+        for (int i = 0; i < 3; i++) {
+            reqcheck.heartbeatFailNext.add(503);
+        }
+        JsonNode failed = run("");
+        assertEquals("FAILED", failed.get("outcome").asText());
+        assertEquals("ReqCheck heartbeat POST " + reqcheck.url() + "/heartbeat failed after 3 attempt(s): HTTP 503",
+                failed.get("error").asText());
+    }
+
+    @Test
+    void aDownReqCheckIsRecordedWithWhatAndWhere() throws Exception {
+        seedSmall();
+        int closedPort = TestCaravan.freePort();
+        Map<String, String> o = extractSettings(ReqCheckStub.PASSWORD, "src/test/resources/extracts");
+        o.put("caravan.reqcheck.url", "http://someone:url-secret@127.0.0.1:" + closedPort + "/api/");
+        o.put("caravan.extracts.post-attempts", "2");
+        o.put("caravan.extracts.retry-backoff-ms", "50");
+        try (TestCaravan other = TestCaravan.start(o)) {
+            HttpApi.Response r = other.http.send("POST", "/caravan/v1/extracts/runs", token, null);
+            String id = r.json().get("id").asText();
+            JsonNode run = null;
+            for (int i = 0; i < 200; i++) {
+                run = other.http.get("/caravan/v1/extracts/runs/" + id, token).json();
+                if (!"RUNNING".equals(run.get("outcome").asText())) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertEquals("FAILED", run.get("outcome").asText());
+            assertEquals("ReqCheck heartbeat POST http://127.0.0.1:" + closedPort + "/api/heartbeat failed after 2 attempt(s): "
+                    + "connection refused", run.get("error").asText());
+        }
     }
 
     @Test

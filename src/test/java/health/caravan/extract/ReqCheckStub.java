@@ -54,6 +54,9 @@ final class ReqCheckStub implements AutoCloseable {
     final List<String> errors = new CopyOnWriteArrayList<>();
     /** HTTP statuses to answer the next import requests with, before handling them normally. */
     final java.util.Queue<Integer> failNext = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** HTTP statuses to answer the next heartbeats with, before answering normally. */
+    final java.util.Queue<Integer> heartbeatFailNext = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final AtomicInteger heartbeats = new AtomicInteger();
 
     ReqCheckStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -79,6 +82,13 @@ final class ReqCheckStub implements AutoCloseable {
 
     private void heartbeat(HttpExchange x) throws IOException {
         if (!authorised(x)) {
+            return;
+        }
+        heartbeats.incrementAndGet();
+        Integer status = heartbeatFailNext.poll();
+        if (status != null) {
+            x.getRequestBody().readAllBytes();
+            send(x, status, "{\"status\":\"unavailable\"}");
             return;
         }
         OffsetDateTime last = lastPatientImport == null ? lastDoseImport

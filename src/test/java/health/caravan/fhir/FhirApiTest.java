@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -105,6 +106,19 @@ class FhirApiTest {
         assertEquals("login", FHIR.newJsonParser().parseResource(OperationOutcome.class, noToken.body()).getIssueFirstRep().getCode().toCode());
         assertEquals(403, post("/fhir/$convert-ccda", Tokens.internal("read:hl7_message"), "application/xml", ccd).statusCode());
         assertEquals(415, post("/fhir/$convert-ccda", Tokens.internal("system/Bundle.write"), "text/plain", ccd).statusCode());
+    }
+
+    @Test
+    void eprAdapterTokensCannotConvert() throws Exception {
+        for (String scope : List.of("system/Bundle.write", "system/*.write")) {
+            HttpResponse<String> r = post("/fhir/$convert-ccda", Tokens.epr(scope), "application/xml", ccd);
+            assertEquals(403, r.statusCode(), scope);
+            OperationOutcome oo = FHIR.newJsonParser().parseResource(OperationOutcome.class, r.body());
+            assertEquals("forbidden", oo.getIssueFirstRep().getCode().toCode());
+            HttpResponse<String> legacy = post("/api/convert", Tokens.epr(scope), "application/xml", ccd);
+            assertEquals(403, legacy.statusCode(), scope);
+            assertEquals("FORBIDDEN", new ObjectMapper().readTree(legacy.body()).get("status").asText());
+        }
     }
 
     @Test

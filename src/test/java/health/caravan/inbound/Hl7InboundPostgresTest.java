@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import health.caravan.processors.MessageQueries;
 import health.caravan.support.Ack;
 import health.caravan.support.Fixtures;
 import health.caravan.support.HttpApi;
@@ -190,6 +192,53 @@ class Hl7InboundPostgresTest {
     }
 
     @Test
+    void searchesAnswerOnePageAndLinkTheNext() throws Exception {
+        int stored = MessageQueries.DEFAULT_LIMIT + 3;
+        for (int i = 0; i < stored; i++) {
+            assertEquals(200, http.postHl7(token, Messages.a01("PAGE-" + i, "800077").getBytes()).status());
+        }
+        String search = "/dhos/v1/message/search?identifier_type=MRN&identifier=800077";
+
+        HttpResponse<String> first = http.getWithHeaders(search, token);
+        assertEquals(200, first.statusCode());
+        assertEquals(MessageQueries.DEFAULT_LIMIT, Fixtures.JSON.readTree(first.body()).size(), "the default page size");
+        assertEquals("</dhos/v1/message/search?identifier_type=MRN&identifier=800077&limit=100&offset=100>; rel=\"next\"",
+                first.headers().firstValue("Link").orElse(null));
+
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String next = search + "&limit=40";
+        int pages = 0;
+        while (next != null) {
+            HttpResponse<String> page = http.getWithHeaders(next, token);
+            assertEquals(200, page.statusCode(), page.body());
+            JsonNode rows = Fixtures.JSON.readTree(page.body());
+            assertTrue(rows.isArray() && rows.size() <= 40);
+            rows.forEach(r -> assertTrue(seen.add(r.get("uuid").asText()), "no message on two pages"));
+            next = page.headers().firstValue("Link").map(l -> l.substring(1, l.indexOf('>'))).orElse(null);
+            pages++;
+        }
+        assertEquals(stored, seen.size(), "the pages cover every message");
+        assertEquals(3, pages);
+
+        HttpResponse<String> last = http.getWithHeaders(search + "&limit=1000&offset=" + (stored - 1), token);
+        assertEquals(1, Fixtures.JSON.readTree(last.body()).size());
+        assertTrue(last.headers().firstValue("Link").isEmpty());
+        assertEquals(0, http.get(search + "&offset=" + stored, token).json().size());
+
+        for (String bad : List.of("limit=1001", "limit=0", "limit=x", "offset=-1", "offset=")) {
+            HttpApi.Response r = http.get(search + "&" + bad, token);
+            assertEquals(400, r.status(), bad);
+            assertTrue(r.json().get("message").asText().startsWith("'" + bad.substring(0, bad.indexOf('=')) + "' must be an integer"), r.body());
+            assertEquals(400, http.get("/dhos/v1/message/search/PAGE-1?" + bad, token).status(), bad);
+        }
+
+        HttpResponse<String> byControlId = http.getWithHeaders("/dhos/v1/message/search/PAGE-1?limit=1&offset=0", token);
+        assertEquals(1, Fixtures.JSON.readTree(byControlId.body()).size());
+        assertTrue(byControlId.headers().firstValue("Link").isEmpty());
+        assertEquals(400, http.get("/dhos/v1/message/search/PAGE-1?other=1", token).status());
+    }
+
+    @Test
     void searchGetAndPatch() throws Exception {
         String u1 = http.postHl7(token, Messages.a01("SRCH-1", "800002").getBytes()).json().get("uuid").asText();
         String u2 = http.postHl7(token, Messages.a01("SRCH-2", "800002").getBytes()).json().get("uuid").asText();
@@ -200,7 +249,10 @@ class Hl7InboundPostgresTest {
         assertEquals(2, byNhs.size());
         JsonNode byVisit = http.get("/dhos/v1/message/search?identifier_type=Visit+ID&identifier=V800002", token).json();
         assertEquals(2, byVisit.size());
-        assertEquals(0, http.get("/dhos/v1/message/search?identifier_type=mrn&identifier=800002", token).json().size());
+        HttpApi.Response unknownType = http.get("/dhos/v1/message/search?identifier_type=mrn&identifier=800002", token);
+        assertEquals(400, unknownType.status());
+        assertTrue(unknownType.json().get("message").asText().contains("'identifier_type' must be one of: NHS number, MRN, Visit ID"),
+                unknownType.body());
         assertEquals(400, http.get("/dhos/v1/message/search?identifier_type=MRN", token).status());
         assertEquals(400, http.get("/dhos/v1/message/search?identifier_type=MRN&identifier=1&extra=1", token).status());
         assertEquals(0, http.get("/dhos/v1/message/search/NO-SUCH-ID", token).json().size());

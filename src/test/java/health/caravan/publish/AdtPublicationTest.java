@@ -50,6 +50,7 @@ class AdtPublicationTest {
         Map<String, String> o = TestCaravan.defaults();
         o.put("caravan.rabbitmq.url", "amqp://guest:guest@127.0.0.1:" + brokerProxy.port());
         o.put("caravan.outbox.max-backoff-ms", "1000");
+        o.put("caravan.observe.health-details", "true");
         consumer = new RabbitConsumer(TestCaravan.rabbitUrl());
         TestCaravan.truncatePostgres();
         caravan = TestCaravan.start(o);
@@ -133,7 +134,7 @@ class AdtPublicationTest {
         }
         assertTrue(pendingInMetrics >= 20, "pending " + pendingInMetrics);
         assertTrue(metrics.contains("caravan_outbox_oldest_pending_seconds"));
-        JsonNode health = caravan.http.get("/observe/health?data=true", null).json();
+        JsonNode health = caravan.http.get("/observe/health", null).json();
         JsonNode outbox = null;
         for (JsonNode check : health.get("checks")) {
             if ("outbox".equals(check.get("name").asText())) {

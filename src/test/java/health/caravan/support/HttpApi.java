@@ -56,4 +56,13 @@ public final class HttpApi {
         String body = "{\"type\":\"HL7v2\",\"body\":\"" + Base64.getEncoder().encodeToString(message) + "\"}";
         return send("POST", "/dhos/v1/message", token, body);
     }
+
+    /** A GET whose response headers matter (e.g. {@code Link}). */
+    public HttpResponse<String> getWithHeaders(String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return client.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
 }

@@ -74,6 +74,14 @@ class CdaDocumentBuilderTest {
     void schemaRejectsBrokenDocumentsAndDoctypes() {
         assertFalse(SCHEMA.validate("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>x</title></ClinicalDocument>").isEmpty());
         assertFalse(SCHEMA.validate("not xml").isEmpty());
+        assertEquals("cvc-pattern-valid at 12:34", CdaSchemaValidator.summary(
+                "12:34 cvc-pattern-valid: Value '0101 SMITH' is not facet-valid with respect to pattern '[^\\s]+' for type 'cs'."));
+        assertEquals("cvc-complex-type.2.4.a at 1:45", CdaSchemaValidator.summary(
+                "1:45 cvc-complex-type.2.4.a: Invalid content was found starting with element 'title'."));
+        assertEquals("not well-formed XML at 3:7", CdaSchemaValidator.summary(
+                "3:7 The element type \"given\" must be terminated by the matching end-tag \"</given>\"."));
+        String notXml = SCHEMA.validate("not xml").get(0);
+        assertFalse(CdaSchemaValidator.summary(notXml).contains("not xml"), CdaSchemaValidator.summary(notXml));
         assertFalse(SCHEMA.validate("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
                 + "<ClinicalDocument xmlns=\"urn:hl7-org:v3\">&e;</ClinicalDocument>").isEmpty());
     }
