@@ -48,6 +48,7 @@ class PublicationHardeningTest {
         deleteTopology(exchange);
         TestCaravan.truncatePostgres();
         Map<String, String> o = TestCaravan.defaults();
+        o.put("caravan.observe.health-details", "true");
         o.put("caravan.publish.exchange", exchange);
         o.put("caravan.outbox.max-backoff-ms", "1000");
         o.put("caravan.outbox.unhealthy-after-seconds", "1");
@@ -96,6 +97,7 @@ class PublicationHardeningTest {
             ch.queueDeclare(retryQueue, true, false, false, Map.of("x-message-ttl", 60000L, "x-dead-letter-exchange", "elsewhere"));
         }
         Map<String, String> o = TestCaravan.defaults();
+        o.put("caravan.observe.health-details", "true");
         o.put("caravan.publish.exchange", exchange);
         try (TestCaravan caravan = TestCaravan.start(o)) {
             JsonNode outbox = pollOutboxCheck(caravan.http, "/observe/health/ready?data=true",
@@ -119,6 +121,7 @@ class PublicationHardeningTest {
     void readinessIsDownWhileTheBrokerCannotBeReachedAndUpOnAWorkingBroker() throws Exception {
         int closedPort = TestCaravan.freePort();
         Map<String, String> o = TestCaravan.defaults();
+        o.put("caravan.observe.health-details", "true");
         o.put("caravan.rabbitmq.url", "amqp://guest:secret-in-url@127.0.0.1:" + closedPort);
         String logs;
         TestCaravan caravan;
@@ -144,6 +147,8 @@ class PublicationHardeningTest {
         }
 
         Map<String, String> working = TestCaravan.defaults();
+
+        working.put("caravan.observe.health-details", "true");
         TestCaravan.truncatePostgres();
         try (TestCaravan up = TestCaravan.start(working)) {
             pollOutboxCheck(up.http, "/observe/health/ready?data=true", c -> "UP".equals(c.path("status").asText()));
@@ -164,6 +169,7 @@ class PublicationHardeningTest {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             Path dataDir = Files.createTempDirectory("caravan-amqp-port");
             Map<String, String> o = TestCaravan.defaults();
+            o.put("caravan.observe.health-details", "true");
             o.put("caravan.data-dir", dataDir.toString());
             o.put("caravan.db.url", "");
             o.put("caravan.db.user", "");
