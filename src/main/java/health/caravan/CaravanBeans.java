@@ -146,6 +146,7 @@ public final class CaravanBeans implements CamelConfiguration {
         registry.bind("mllpFrameDecoder", new MllpFrameDecoderFactory(s.getInt("caravan.mllp.max-frame-bytes"),
                 s.getLong("caravan.mllp.frame-timeout-ms")));
         registry.bind("mllpFrameEncoder", new HL7MLLPNettyEncoderFactory());
+        registry.bind("mllpAllowList", new health.caravan.mllp.MllpAllowList(s.get("caravan.mllp.allowed-senders")));
         registry.bind("mllpIdleTimeout", new MllpIdleTimeoutFactory(s.getLong("caravan.mllp.idle-timeout-ms")));
         registry.bind("mllpTls", tls(s));
 
