@@ -13,14 +13,15 @@ TEMPLATE=${MLLP_TEMPLATE:-$(dirname "$LOAD")/adt_a01.hl7}
 PORT=${BENCH_MLLP_PORT:-12575}
 RABBIT=${CARAVAN_RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672}
 
-psql -h 127.0.0.1 -U postgres -d test -qc "TRUNCATE hl7_message, audit_event, outbox_message" 2>/dev/null || true
-CARAVAN_DB_URL="jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true" CARAVAN_DB_USER=postgres \
+DB=caravan_bench_$$
+psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB"
+CARAVAN_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB?reWriteBatchedInserts=true" CARAVAN_DB_USER=postgres \
   CARAVAN_RABBITMQ_URL="$RABBIT" CARAVAN_MLLP_PORT=$PORT CARAVAN_HTTP_PORT=${BENCH_HTTP_PORT:-18080} \
   CARAVAN_MRN_TYPES=MR CARAVAN_NHS_TYPES=SS \
   CARAVAN_JWT_HS_KEY=bench-only-key-0123456789abcdef-0123456789abcdef-0123456789abcdef \
   java -Xmx1g ${CARAVAN_JAVA_OPTS:-} -jar target/caravan.jar > target/bench-caravan.log 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
+trap 'kill $PID ${CONSUMER:-} 2>/dev/null; wait $PID 2>/dev/null || true; psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"' EXIT
 for _ in $(seq 1 60); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.5; done
 
 java -cp target/caravan.jar bench/PublishLatency.java "$RABBIT" "$MESSAGES" 180 > target/bench-publish.txt 2>/dev/null &

@@ -180,8 +180,9 @@ public final class InboundPipeline {
         } else if (text != null && text.indexOf('\uFFFD') >= 0 && received != null) {
             r.keepReceivedBytes = true;
         }
-        r.received = received != null ? received
-                : r.keepReceivedBytes ? content.getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+        // held only when the text does not reproduce them (a frame's bytes need not outlive its decoding)
+        r.received = !r.keepReceivedBytes ? null
+                : received != null ? received : content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         r.content = text;
         r.transport = from.transport();
         r.listener = from.listener();

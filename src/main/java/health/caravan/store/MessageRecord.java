@@ -15,7 +15,7 @@ public final class MessageRecord {
     public String createdBy;
     /** Decoded text; never holds a NUL (stored as U+FFFD: PostgreSQL text cannot hold NUL). */
     public String content;
-    /** The bytes exactly as received (may be null for text-only sources). */
+    /** The bytes exactly as received, held only when {@link #content} does not reproduce them. */
     public byte[] received;
     /** Write {@link #received} to {@code raw_content}: set when {@link #content} does not reproduce the bytes. */
     public boolean keepReceivedBytes;
@@ -61,7 +61,14 @@ public final class MessageRecord {
     void reduceToBytes(String sqlState) {
         refusedSqlState = sqlState == null ? "?" : sqlState;
         if (received == null && content != null) {
-            received = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            // the text reproduces the received bytes in the character set it was decoded with
+            java.nio.charset.Charset decodedWith = java.nio.charset.StandardCharsets.UTF_8;
+            try {
+                decodedWith = charset == null ? decodedWith : java.nio.charset.Charset.forName(charset);
+            } catch (RuntimeException ignored) {
+                // keep UTF-8
+            }
+            received = content.getBytes(decodedWith);
         }
         keepReceivedBytes = true;
         content = null;
