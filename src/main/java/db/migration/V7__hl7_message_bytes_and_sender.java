@@ -32,8 +32,8 @@ public class V7__hl7_message_bytes_and_sender extends BaseJavaMigration {
         }
         backfillSenders(c);
         try (Statement st = c.createStatement()) {
+            // one index, as before: its leading column still serves searches by control id alone
             st.execute("DROP INDEX ix_hl7_message_message_control_id");
-            st.execute("CREATE INDEX ix_hl7_message_message_control_id ON hl7_message (message_control_id)");
             st.execute("CREATE UNIQUE INDEX ix_hl7_message_control_id_sender "
                     + "ON hl7_message (message_control_id, sending_application, sending_facility)");
         }
