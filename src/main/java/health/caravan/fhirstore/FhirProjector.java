@@ -254,9 +254,9 @@ public final class FhirProjector {
             return new Match(null, null);
         }
         if (mrns.isEmpty()) {
-            List<String> holders = holders(c, national.get(), true, null, mergeSource);
+            List<String> holders = holders(c, national.get(), true, false, mergeSource);
             if (holders.isEmpty()) {
-                holders = holders(c, national.get(), false, null, mergeSource);
+                holders = holders(c, national.get(), false, false, mergeSource);
             }
             if (holders.size() > 1) {
                 throw new IdentityConflict("the NHS number is on several Patients and the message has no MRN to choose"
@@ -264,11 +264,11 @@ public final class FhirProjector {
             }
             return new Match(holders.isEmpty() ? null : holders.get(0), null);
         }
-        List<String> withoutMrn = holders(c, national.get(), true, mrns.get(0).getSystem(), mergeSource);
+        List<String> withoutMrn = holders(c, national.get(), true, true, mergeSource);
         if (withoutMrn.size() == 1) {
             return new Match(withoutMrn.get(0), null);
         }
-        List<String> holders = holders(c, national.get(), true, null, mergeSource);
+        List<String> holders = holders(c, national.get(), true, false, mergeSource);
         if (holders.isEmpty()) {
             return new Match(null, null);
         }
@@ -285,10 +285,10 @@ public final class FhirProjector {
     }
 
     /** Up to two Patients with this identifier, other than {@code exclude}. */
-    private List<String> holders(Connection c, Identifier identifier, boolean activeOnly, String lackingSystem,
+    private List<String> holders(Connection c, Identifier identifier, boolean activeOnly, boolean withoutMrn,
                                  Optional<String> exclude) throws SQLException {
         List<String> ids = new ArrayList<>(store.idsByIdentifier(c, "Patient", identifier.getSystem(),
-                identifier.getValue(), activeOnly, lackingSystem, 3));
+                identifier.getValue(), activeOnly, withoutMrn, 3));
         exclude.ifPresent(ids::remove);
         return ids.size() > 2 ? ids.subList(0, 2) : ids;
     }

@@ -92,30 +92,23 @@ public final class FhirStore {
     }
 
     /**
-     * Up to {@code limit} ids (in id order) of the resources of this type that have the identifier
+     * Up to {@code limit} ids (in no particular order) of the resources of this type that have the identifier
      * {@code system|value}: with {@code activeOnly}, not those marked {@code active=false} (merged away); with
-     * {@code lackingSystem}, only those that have no identifier of that system.
+     * {@code withoutMrn}, only Patients that have no MRN ({@code usual} identifier).
      */
     public List<String> idsByIdentifier(Connection c, String type, String system, String value, boolean activeOnly,
-                                        String lackingSystem, int limit) throws SQLException {
+                                        boolean withoutMrn, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT s.resource_id FROM fhir_search s WHERE s.resource_type = ? "
-                + "AND s.name = 'identifier' AND s.value_text = ?");
+                + "AND s.name = ? AND s.value_text = ?");
         if (activeOnly) {
             sql.append(" AND NOT EXISTS (SELECT 1 FROM fhir_search a WHERE a.resource_type = s.resource_type "
                     + "AND a.resource_id = s.resource_id AND a.name = 'active' AND a.value_text = 'false')");
         }
-        if (lackingSystem != null) {
-            sql.append(" AND NOT EXISTS (SELECT 1 FROM fhir_search m WHERE m.resource_type = s.resource_type "
-                    + "AND m.resource_id = s.resource_id AND m.name = 'identifier' AND m.value_text LIKE ? ESCAPE '!')");
-        }
-        sql.append(" ORDER BY s.resource_id");
+        // no ORDER BY: the limit then stops the index scan early, however many Patients share the identifier
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setString(1, type);
-            ps.setString(2, SearchIndex.token(system, value));
-            if (lackingSystem != null) {
-                ps.setString(3, SearchIndex.token(lackingSystem, "").replace("!", "!!").replace("%", "!%")
-                        .replace("_", "!_") + "%");
-            }
+            ps.setString(2, withoutMrn ? SearchIndex.WITHOUT_MRN : "identifier");
+            ps.setString(3, SearchIndex.token(system, value));
             ps.setMaxRows(limit);
             List<String> ids = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

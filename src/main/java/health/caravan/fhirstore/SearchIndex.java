@@ -33,6 +33,13 @@ public final class SearchIndex {
     private SearchIndex() {
     }
 
+    /**
+     * Internal index entry (not a search parameter of the API): the identifiers of a Patient that has no
+     * MRN ({@code usual} identifier), so matching an NHS number to such a Patient is one index lookup
+     * however many Patients share the NHS number.
+     */
+    public static final String WITHOUT_MRN = "identifier-without-mrn";
+
     public static String token(String system, String code) {
         return (system == null ? "" : system) + "|" + code;
     }
@@ -41,6 +48,11 @@ public final class SearchIndex {
         List<Row> rows = new ArrayList<>();
         if (resource instanceof Patient p) {
             p.getIdentifier().forEach(i -> identifier(rows, i));
+            if (p.getIdentifier().stream().noneMatch(i -> i.getUse() == Identifier.IdentifierUse.USUAL)) {
+                // Patients known without an MRN, found by their other identifiers in one index lookup
+                p.getIdentifier().stream().filter(Identifier::hasValue)
+                        .forEach(i -> token(rows, WITHOUT_MRN, i.getSystem(), i.getValue()));
+            }
             for (HumanName n : p.getName()) {
                 if (n.hasFamily()) {
                     string(rows, "family", n.getFamily());
