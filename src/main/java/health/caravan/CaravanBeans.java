@@ -44,7 +44,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import health.caravan.cda.CdaSchemaValidator;
+import health.caravan.transformations.CdaSchemaValidator;
 import health.caravan.delivery.CdaService;
 import health.caravan.delivery.Deliverer;
 import health.caravan.delivery.DeliveryStore;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
-import health.caravan.cda.CdaSchemaValidator;
+import health.caravan.transformations.CdaSchemaValidator;
 import health.caravan.security.Caller;
 import health.caravan.transformations.CdaDocumentBuilder;
 import health.caravan.web.ApiException;

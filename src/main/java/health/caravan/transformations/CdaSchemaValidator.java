@@ -1,4 +1,4 @@
-package health.caravan.cda;
+package health.caravan.transformations;
 
 import java.io.StringReader;
 import java.net.URL;
