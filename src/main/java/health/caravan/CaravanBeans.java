@@ -135,7 +135,7 @@ public final class CaravanBeans implements CamelConfiguration {
                 s.get("caravan.identifiers.nhs-types"));
         InboundPipeline pipeline = new InboundPipeline(store, identifierTypes, zone, Clock.systemUTC(),
                 s.get("caravan.ack.application"), s.getLong("caravan.store.ack-timeout-ms"), meters,
-                health.caravan.hl7.AckBuilder.ErrorCodes.parse(s.get("caravan.ack.error-codes")));
+                health.caravan.transformations.AckBuilder.ErrorCodes.parse(s.get("caravan.ack.error-codes")));
         registry.bind("inboundPipeline", pipeline);
 
         // MLLP listener parts

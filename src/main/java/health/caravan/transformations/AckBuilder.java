@@ -1,4 +1,4 @@
-package health.caravan.hl7;
+package health.caravan.transformations;
 
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -11,9 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import ca.uhn.hl7v2.parser.EncodingCharacters;
 import ca.uhn.hl7v2.parser.Escape;
 
-import health.caravan.transformations.AckCode;
-import health.caravan.transformations.ErrorCondition;
-import health.caravan.transformations.Verdict;
+import health.caravan.hl7.Hl7Text;
 
 /**
  * Builds the ACK as the Polaris contract lays it out (reference §6), with Caravan's deliberate fixes:
