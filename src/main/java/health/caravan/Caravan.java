@@ -7,6 +7,8 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 
+import health.caravan.ops.SettingsSummary;
+
 /**
  * Starts Caravan: camel-main with {@code application.properties}, the YAML routes in {@code routes/}
  * and the beans of {@link CaravanBeans}. Run it from the directory that holds {@code routes/} and

@@ -10,15 +10,15 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ca.uhn.fhir.context.FhirContext;
-import health.caravan.fhirstore.FhirProjectionQueue;
-import health.caravan.fhirstore.FhirProjector;
-import health.caravan.fhirstore.FhirPushQueue;
-import health.caravan.fhirstore.FhirStore;
-import health.caravan.fhirstore.IdentityConflictPolicy;
-import health.caravan.processors.FhirApi;
-import health.caravan.processors.FhirPush;
-import health.caravan.processors.FhirReadApi;
-import health.caravan.processors.ObserveHealth;
+import health.caravan.fhir.FhirProjectionQueue;
+import health.caravan.fhir.FhirProjector;
+import health.caravan.fhir.FhirPushQueue;
+import health.caravan.fhir.FhirStore;
+import health.caravan.fhir.IdentityConflictPolicy;
+import health.caravan.fhir.FhirApi;
+import health.caravan.fhir.FhirPush;
+import health.caravan.fhir.FhirReadApi;
+import health.caravan.ops.ObserveHealth;
 import health.caravan.transformations.fhir.AdtToFhirMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -44,7 +44,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import health.caravan.cda.CdaSchemaValidator;
+import health.caravan.transformations.CdaSchemaValidator;
 import health.caravan.delivery.CdaService;
 import health.caravan.delivery.Deliverer;
 import health.caravan.delivery.DeliveryStore;
@@ -57,21 +57,21 @@ import health.caravan.inbound.InboundPipeline;
 import health.caravan.mllp.MllpBackpressure;
 import health.caravan.mllp.MllpFrameDecoderFactory;
 import health.caravan.mllp.MllpIdleTimeoutFactory;
-import health.caravan.processors.ApiErrorResponder;
-import health.caravan.processors.BuildCdaDocument;
-import health.caravan.processors.JsonServiceEndpoint;
-import health.caravan.processors.DeliveryApi;
+import health.caravan.web.ApiErrorResponder;
+import health.caravan.delivery.BuildCdaDocument;
+import health.caravan.web.JsonServiceEndpoint;
+import health.caravan.delivery.DeliveryApi;
 import health.caravan.examples.ExamplesSync;
-import health.caravan.processors.ExamplesApi;
-import health.caravan.processors.ExamplesSite;
-import health.caravan.processors.ExamplesSyncSteps;
-import health.caravan.processors.ExtractApi;
-import health.caravan.processors.GitHubWebhook;
-import health.caravan.processors.MessageQueries;
-import health.caravan.processors.ReceiveHl7OverHttp;
-import health.caravan.processors.ReceiveHl7OverMllp;
-import health.caravan.processors.RequireToken;
-import health.caravan.processors.VersionInfo;
+import health.caravan.examples.ExamplesApi;
+import health.caravan.examples.ExamplesSite;
+import health.caravan.examples.ExamplesSyncSteps;
+import health.caravan.extract.ExtractApi;
+import health.caravan.examples.GitHubWebhook;
+import health.caravan.inbound.MessageQueries;
+import health.caravan.inbound.ReceiveHl7OverHttp;
+import health.caravan.inbound.ReceiveHl7OverMllp;
+import health.caravan.security.RequireToken;
+import health.caravan.ops.VersionInfo;
 import health.caravan.publish.EmbeddedAmqpBroker;
 import health.caravan.publish.OutboxHealthCheck;
 import health.caravan.publish.OutboxRelay;
@@ -135,7 +135,7 @@ public final class CaravanBeans implements CamelConfiguration {
                 s.get("caravan.identifiers.nhs-types"));
         InboundPipeline pipeline = new InboundPipeline(store, identifierTypes, zone, Clock.systemUTC(),
                 s.get("caravan.ack.application"), s.getLong("caravan.store.ack-timeout-ms"), meters,
-                health.caravan.hl7.AckBuilder.ErrorCodes.parse(s.get("caravan.ack.error-codes")));
+                health.caravan.transformations.AckBuilder.ErrorCodes.parse(s.get("caravan.ack.error-codes")));
         registry.bind("inboundPipeline", pipeline);
 
         // MLLP listener parts

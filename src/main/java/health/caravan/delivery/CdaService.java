@@ -10,7 +10,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import health.caravan.cda.CdaSchemaValidator;
+import health.caravan.transformations.CdaSchemaValidator;
 import health.caravan.hl7.Hl7DateTime;
 import health.caravan.store.MessageRecord;
 import health.caravan.store.MessageState;

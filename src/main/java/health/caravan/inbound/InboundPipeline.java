@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import health.caravan.hl7.AckBuilder;
+import health.caravan.transformations.AckBuilder;
 import health.caravan.hl7.Hl7Text;
 import health.caravan.hl7.NotHl7Exception;
 import health.caravan.store.MessageRecord;

@@ -31,7 +31,6 @@ import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import health.caravan.fhirstore.IdentityConflictPolicy;
 import health.caravan.support.Ack;
 import health.caravan.support.MllpClient;
 import health.caravan.support.TestCaravan;

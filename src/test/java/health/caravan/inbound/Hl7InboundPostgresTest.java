@@ -37,7 +37,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import health.caravan.processors.MessageQueries;
 import health.caravan.support.Ack;
 import health.caravan.support.Fixtures;
 import health.caravan.support.HttpApi;

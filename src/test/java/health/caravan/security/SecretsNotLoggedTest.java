@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import health.caravan.SettingsSummary;
+import health.caravan.ops.SettingsSummary;
 import health.caravan.support.CapturedLogs;
 import health.caravan.support.TestCaravan;
 

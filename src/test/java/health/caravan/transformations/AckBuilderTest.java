@@ -14,7 +14,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import health.caravan.hl7.AckBuilder;
 import health.caravan.hl7.Hl7Text;
 
 /**

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import health.caravan.cda.CdaSchemaValidator;
 import health.caravan.support.Fixtures;
 
 /** Every observation-set fixture becomes both CDA variants, and every document validates against the CDA R2 SDTC schema. */

@@ -1,9 +1,0 @@
-package health.caravan.fhirstore;
-
-/** A search request Caravan cannot answer as asked (answered with a 400 OperationOutcome). */
-public final class InvalidSearchException extends RuntimeException {
-
-    public InvalidSearchException(String message) {
-        super(message);
-    }
-}
