@@ -10,7 +10,7 @@ import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 import org.hl7.fhir.r4.model.Patient;
 
-import health.caravan.fhirstore.SearchIndex;
+import health.caravan.fhir.SearchIndex;
 
 /**
  * Stored Patients without an MRN get the internal {@code identifier-without-mrn} index entries that new
