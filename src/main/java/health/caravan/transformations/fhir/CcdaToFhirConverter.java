@@ -112,6 +112,7 @@ public final class CcdaToFhirConverter {
             Reference org = participants.organization(CdaXml.child(assigned, "representedOrganization"), ctx);
             if (who != null) {
                 c.addAuthor(who);
+                participants.affiliate(who, org, ctx);
             } else if (org != null) {
                 c.addAuthor(org);
             }
