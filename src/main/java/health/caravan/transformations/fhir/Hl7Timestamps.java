@@ -137,10 +137,10 @@ final class Hl7Timestamps {
     }
 
     /**
-     * IVL_TS low/high → Period, or null when neither bound has a usable value. An end that precedes the start (at the
-     * precision both share: {@code 2015-06-10} does not precede {@code 2015-06-10T10:00-05:00}) would break per-1, and
-     * which bound is wrong cannot be told: the start is kept, the end element carries no value, only the source's
-     * high as an originalText extension (so it is still shown, never used as a date).
+     * IVL_TS low/high → Period, or null when neither bound has a usable value. An end that precedes the start would
+     * break per-1 (the validator reads a day-precision end as the start of that day, so {@code 2015-06-10} precedes
+     * {@code 2015-06-10T10:00-05:00} too), and which bound is wrong cannot be told: the start is kept, the end element
+     * carries no value, only the source's high as an originalText extension (still shown, never used as a date).
      */
     static Period period(Element ivl) {
         if (ivl == null) {
@@ -156,26 +156,13 @@ final class Hl7Timestamps {
             period.setStartElement(start);
         }
         if (end != null) {
-            if (start == null || !precedes(end, start)) {
+            if (start == null || !end.getValue().before(start.getValue())) {
                 period.setEndElement(end);
             } else {
                 period.getEndElement().addExtension(CdaDataTypes.originalText(CdaXml.attr(CdaXml.child(ivl, "high"), "value")));
             }
         }
         return period;
-    }
-
-    /** Whether {@code a} is before {@code b}: by instant when both have a time, else by date at the shared precision. */
-    static boolean precedes(DateTimeType a, DateTimeType b) {
-        boolean timeA = a.getPrecision().ordinal() > ca.uhn.fhir.model.api.TemporalPrecisionEnum.DAY.ordinal();
-        boolean timeB = b.getPrecision().ordinal() > ca.uhn.fhir.model.api.TemporalPrecisionEnum.DAY.ordinal();
-        if (timeA && timeB) {
-            return a.getValue().before(b.getValue());
-        }
-        String da = a.getValueAsString();
-        String db = b.getValueAsString();
-        int n = Math.min(Math.min(da.length(), db.length()), 10); // yyyy, yyyy-MM or yyyy-MM-dd
-        return da.substring(0, n).compareTo(db.substring(0, n)) < 0;
     }
 
     /**

@@ -51,6 +51,7 @@ class CcdaVendorCorpusTest {
         int failedDocuments = 0;
         List<String> conversionFailures = new ArrayList<>();
         Map<String, Integer> kinds = new TreeMap<>();
+        Map<String, Integer> warningKinds = new TreeMap<>();
         String dump = System.getProperty("ccda.corpus.dump"); // a directory for the Bundles' JSON, when debugging
         long start = System.nanoTime();
         for (Path document : documents) {
@@ -77,6 +78,7 @@ class CcdaVendorCorpusTest {
                     System.out.printf("      %s%n", message);
                 } else if (message.startsWith("WARNING")) {
                     documentWarnings++;
+                    warningKinds.merge(kind(message).replaceAll("[0-9]", "#"), 1, Integer::sum);
                 }
             }
             System.out.printf("%3d errors %4d warnings  %s (%d entries)%n", documentErrors, documentWarnings, name,
@@ -89,6 +91,9 @@ class CcdaVendorCorpusTest {
         }
         System.out.printf("Error kinds:%n");
         kinds.forEach((k, n) -> System.out.printf("%5d  %s%n", n, k));
+        System.out.printf("Most frequent warning kinds:%n");
+        warningKinds.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
+                .forEach(e -> System.out.printf("%6d  %s%n", e.getValue(), e.getKey()));
         System.out.printf("Corpus: %d documents, %d with errors, %d errors, %d warnings, %d conversion failures, %d s%n",
                 documents.size(), failedDocuments, errors, warnings, conversionFailures.size(),
                 (System.nanoTime() - start) / 1_000_000_000L);
