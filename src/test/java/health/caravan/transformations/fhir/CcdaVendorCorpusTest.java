@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import ca.uhn.fhir.context.FhirContext;
 
 /**
- * The vendor corpus ({@code src/test/resources/ccda-vendors/}: 239 XML files, "236 C-CDA documents from 26 certified EHR products" in its README,
- * see its README): every document converts, and its Bundle (with every resource in it) validates with 0 errors using
+ * The vendor corpus ({@code src/test/resources/ccda-vendors/}: 239 XML files, the "236 C-CDA documents from 26
+ * certified EHR products" of its README): every document converts, and its Bundle (with every resource in it) validates with 0 errors using
  * the same offline validator chain as {@link CcdaToFhirConverterTest}. Prints one line per document (errors,
  * warnings), the error kinds and the warning total. One validator for the whole corpus.
  */
