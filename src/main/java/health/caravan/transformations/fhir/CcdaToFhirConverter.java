@@ -112,6 +112,7 @@ public final class CcdaToFhirConverter {
             Reference org = participants.organization(CdaXml.child(assigned, "representedOrganization"), ctx);
             if (who != null) {
                 c.addAuthor(who);
+                participants.affiliate(who, org, ctx);
             } else if (org != null) {
                 c.addAuthor(org);
             }
@@ -189,8 +190,8 @@ public final class CcdaToFhirConverter {
         bundle.setType(Bundle.BundleType.DOCUMENT);
         bundle.setId(DeterministicIds.uuid(ctx.documentKey(), "Bundle", "document"));
         Identifier id = composition.hasIdentifier() ? composition.getIdentifier().copy() : null;
-        if (id == null || !id.hasSystem() || !id.hasValue()) {
-            // bdl-9: a document Bundle needs identifier.system and .value
+        if (id == null || id.getSystem() == null || id.getValue() == null) {
+            // bdl-9: a document Bundle needs identifier.system and .value (a root that is no OID gives no system)
             id = new Identifier().setSystem("urn:ietf:rfc:3986").setValue(compositionRef.getReference());
         }
         bundle.setIdentifier(id);

@@ -34,12 +34,22 @@ final class CdaDataTypes {
     // ---------------------------------------------------------------- codes
 
     private static Coding coding(Element cd) {
-        String code = CdaXml.attr(cd, "code");
-        String system = CdaXml.attr(cd, "codeSystem");
+        String code = present(CdaXml.attr(cd, "code"));
+        String system = present(CdaXml.attr(cd, "codeSystem"));
         if (code == null || system == null || CdaXml.hasNullFlavor(cd)) {
             return null;
         }
-        Coding c = new Coding(CodeSystemUris.codeSystem(system), code, null);
+        Coding c = new Coding().setCode(code);
+        String uri = CodeSystemUris.codeSystem(system);
+        if (Hl7CodeSystems.isUnknown(uri, code)) {
+            return null; // e.g. interpretation TEST: not in v3-ObservationInterpretation; concept() keeps it as text
+        }
+        if (uri != null) {
+            c.setSystem(uri);
+        } else {
+            // not an OID, UUID, URI or known name: no system (an invalid urn:oid: is an error), the raw value kept
+            c.getSystemElement().addExtension(originalText(system));
+        }
         String display = CdaXml.attr(cd, "displayName");
         if (display != null) {
             c.setDisplay(display);
@@ -63,8 +73,12 @@ final class CdaDataTypes {
             cc.setText(text);
         } else if (!cc.hasCoding()) {
             String display = CdaXml.attr(cd, "displayName");
+            String code = present(CdaXml.attr(cd, "code"));
             if (display != null) {
                 cc.setText(display);
+            } else if (code != null && Hl7CodeSystems.isUnknown(
+                    CodeSystemUris.codeSystem(present(CdaXml.attr(cd, "codeSystem"))), code)) {
+                cc.setText(code); // a code outside its HL7 code system: shown, not coded
             }
         }
         return cc.hasCoding() || cc.hasText() ? cc : null;
@@ -108,6 +122,18 @@ final class CdaDataTypes {
         return new CodeableConcept(new Coding(system, code, display));
     }
 
+    static final String ORIGINAL_TEXT_URL = "http://hl7.org/fhir/StructureDefinition/originalText";
+
+    /** The core originalText extension: the source's raw value where FHIR has no valid place for it. */
+    static Extension originalText(String raw) {
+        return new Extension(ORIGINAL_TEXT_URL, new org.hl7.fhir.r4.model.StringType(raw));
+    }
+
+    /** An attribute value, or null when it is missing, blank or the literal "null" some vendors write. */
+    static String present(String v) {
+        return v == null || v.isBlank() || "null".equals(v) ? null : v;
+    }
+
     /** nullFlavor → data-absent-reason extension. */
     static Extension dataAbsentReason(String nullFlavor) {
         return new Extension(DATA_ABSENT_REASON_URL, new CodeType(dataAbsentCode(nullFlavor)));
@@ -137,20 +163,47 @@ final class CdaDataTypes {
 
     // ---------------------------------------------------------------- identifiers
 
-    /** II → Identifier: root+extension → system/value; root alone → urn:ietf:rfc:3986 + the root as URI. */
+    /**
+     * II → Identifier: root+extension → system/value; root alone → urn:ietf:rfc:3986 + the root as URI. A root that
+     * is no OID, UUID or URI (e.g. {@code MMD}, {@code VITD<guid>}) gives no system; the raw root is kept in an
+     * originalText extension on system (with an extension, the value is the extension; alone, the value is the root).
+     */
     static Identifier identifier(Element ii) {
         if (ii == null || CdaXml.hasNullFlavor(ii)) {
             return null;
         }
-        String root = CdaXml.attr(ii, "root");
-        String extension = CdaXml.attr(ii, "extension");
+        String root = present(CdaXml.attr(ii, "root"));
+        String extension = present(CdaXml.attr(ii, "extension"));
         if (root == null) {
             return extension == null ? null : new Identifier().setValue(extension);
         }
         if (extension == null) {
-            return new Identifier().setSystem("urn:ietf:rfc:3986").setValue(CodeSystemUris.generic(root));
+            String uri = CodeSystemUris.generic(root);
+            if (uri != null) {
+                return new Identifier().setSystem("urn:ietf:rfc:3986").setValue(uri);
+            }
+            return new Identifier().setValue(root);
         }
-        return new Identifier().setSystem(CodeSystemUris.identifierSystem(root)).setValue(extension);
+        String system = CodeSystemUris.identifierSystem(root);
+        Identifier id = new Identifier().setValue(extension);
+        if (system != null) {
+            id.setSystem(system);
+        } else {
+            id.getSystemElement().addExtension(originalText(root));
+        }
+        return id;
+    }
+
+    /** system|value of an Identifier, the raw root standing in for a system FHIR could not take; null for null. */
+    static String identity(Identifier id) {
+        if (id == null) {
+            return null;
+        }
+        String system = id.getSystem();
+        if (system == null && id.getSystemElement().hasExtension(ORIGINAL_TEXT_URL)) {
+            system = "raw:" + id.getSystemElement().getExtensionByUrl(ORIGINAL_TEXT_URL).getValue().primitiveValue();
+        }
+        return system + "|" + id.getValue();
     }
 
     static List<Identifier> identifiers(List<Element> ids) {

@@ -5,7 +5,11 @@ import java.util.regex.Pattern;
 
 /**
  * OID → FHIR URI for code systems and identifier systems (HL7 terminology / C-CDA on FHIR conventions). Unknown OIDs
- * become {@code urn:oid:<oid>}, UUID roots {@code urn:uuid:<uuid>}.
+ * become {@code urn:oid:<oid>}, UUID roots {@code urn:uuid:<uuid>}. A root or codeSystem that is none of these (a
+ * vendor's name such as {@code ClinicalDocumentGUID}, {@code MMD}, {@code VITD<guid>}, an OID with a leading zero)
+ * gives null: the caller leaves the system out and keeps the raw value in an originalText extension, since FHIR
+ * requires {@code urn:oid:} values to match {@code [0-2](\.(0|[1-9][0-9]*))+}. A few code system <em>names</em> that
+ * vendors write instead of the OID ({@code ICD9}, {@code CPT}, {@code MVX}, ...) map to their URIs.
  */
 final class CodeSystemUris {
 
@@ -16,7 +20,29 @@ final class CodeSystemUris {
     static final String OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
 
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern OID = Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
+    private static final Pattern URI = Pattern.compile("(https?://|urn:)[^\\s]+");
     private static final String THO = "http://terminology.hl7.org/CodeSystem/";
+    private static final String CPT = "http://www.ama-assn.org/go/cpt";
+
+    /** Code system names used instead of an OID, upper-cased without punctuation or spaces. */
+    private static final Map<String, String> CODE_SYSTEM_NAMES = Map.ofEntries(
+            Map.entry("LOINC", LOINC),
+            Map.entry("LN", LOINC),
+            Map.entry("SNOMED", SNOMED),
+            Map.entry("SNOMEDCT", SNOMED),
+            Map.entry("SCT", SNOMED),
+            Map.entry("RXNORM", "http://www.nlm.nih.gov/research/umls/rxnorm"),
+            Map.entry("CVX", "http://hl7.org/fhir/sid/cvx"),
+            Map.entry("MVX", "http://hl7.org/fhir/sid/mvx"),
+            Map.entry("NDC", "http://hl7.org/fhir/sid/ndc"),
+            Map.entry("CPT", CPT),
+            Map.entry("CPT4", CPT),
+            Map.entry("ICD9", "http://hl7.org/fhir/sid/icd-9-cm"),
+            Map.entry("ICD9CM", "http://hl7.org/fhir/sid/icd-9-cm"),
+            Map.entry("ICD10", "http://hl7.org/fhir/sid/icd-10-cm"),
+            Map.entry("ICD10CM", "http://hl7.org/fhir/sid/icd-10-cm"),
+            Map.entry("UCUM", UCUM));
 
     private static final Map<String, String> CODE_SYSTEMS = Map.ofEntries(
             Map.entry("2.16.840.1.113883.6.1", LOINC),
@@ -29,7 +55,8 @@ final class CodeSystemUris {
             Map.entry("2.16.840.1.113883.6.103", "http://hl7.org/fhir/sid/icd-9-cm"),
             Map.entry("2.16.840.1.113883.6.104", "http://hl7.org/fhir/sid/icd-9-cm"),
             Map.entry("2.16.840.1.113883.6.69", "http://hl7.org/fhir/sid/ndc"),
-            Map.entry("2.16.840.1.113883.6.12", "http://www.ama-assn.org/go/cpt"),
+            Map.entry("2.16.840.1.113883.6.12", CPT),
+            Map.entry("2.16.840.1.113883.12.227", "http://hl7.org/fhir/sid/mvx"),
             Map.entry("2.16.840.1.113883.6.285", "urn:oid:2.16.840.1.113883.6.285"),
             Map.entry("2.16.840.1.113883.3.26.1.1", "http://ncimeta.nci.nih.gov"),
             Map.entry("2.16.840.1.113883.4.9", "http://fdasis.nlm.nih.gov"),
@@ -62,29 +89,54 @@ final class CodeSystemUris {
     private CodeSystemUris() {
     }
 
-    /** Code system OID → URI. */
+    /** Code system OID (or a known name) → URI; null when the value is no OID, UUID, URI or known name. */
     static String codeSystem(String oid) {
         if (oid == null) {
             return null;
         }
         String known = CODE_SYSTEMS.get(oid);
-        return known != null ? known : generic(oid);
+        if (known != null) {
+            return known;
+        }
+        String generic = generic(oid);
+        if (generic != null) {
+            return generic;
+        }
+        return CODE_SYSTEM_NAMES.get(oid.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", ""));
     }
 
-    /** Identifier root (with an extension) → Identifier.system. */
+    /** Identifier root (with an extension) → Identifier.system; null when the root is no OID, UUID or URI. */
     static String identifierSystem(String root) {
         String known = IDENTIFIER_SYSTEMS.get(root);
         return known != null ? known : generic(root);
     }
 
-    /** A root that is the whole identifier (no extension) → its URI value (for system urn:ietf:rfc:3986). */
+    /**
+     * A root that is an OID, UUID or URI → its URI ({@code urn:oid:}, {@code urn:uuid:}, as is); null otherwise (also
+     * for a {@code urn:oid:} or {@code urn:uuid:} that is not valid).
+     */
     static String generic(String root) {
-        if (UUID.matcher(root).matches()) {
-            return "urn:uuid:" + root.toLowerCase(java.util.Locale.ROOT);
+        if (root == null) {
+            return null;
         }
-        if (root.startsWith("urn:") || root.startsWith("http:") || root.startsWith("https:")) {
-            return root;
+        String r = root.trim();
+        if (UUID.matcher(r).matches()) {
+            return "urn:uuid:" + r.toLowerCase(java.util.Locale.ROOT);
         }
-        return "urn:oid:" + root;
+        if (OID.matcher(r).matches()) {
+            return "urn:oid:" + r;
+        }
+        String lower = r.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("urn:oid:")) {
+            return OID.matcher(r.substring(8)).matches() ? r : null;
+        }
+        if (lower.startsWith("urn:uuid:")) {
+            return UUID.matcher(r.substring(9)).matches() ? "urn:uuid:" + r.substring(9).toLowerCase(java.util.Locale.ROOT) : null;
+        }
+        return URI.matcher(r).matches() ? r : null;
+    }
+
+    static boolean isOid(String s) {
+        return s != null && OID.matcher(s).matches();
     }
 }

@@ -70,6 +70,21 @@ final class ConversionContext {
         }
     }
 
+    /** The resource a {@code urn:uuid:} reference of this conversion points to, or null. */
+    Resource resolve(Reference reference) {
+        String ref = reference == null ? null : reference.getReference();
+        if (ref == null || !ref.startsWith("urn:uuid:")) {
+            return null;
+        }
+        String id = ref.substring(9);
+        for (Resource r : resources) {
+            if (id.equals(r.getIdElement().getIdPart())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     Reference patient() {
         return patient.copy();
     }

@@ -136,7 +136,12 @@ final class Hl7Timestamps {
         return new InstantType(p.year + "-" + month + "-" + day + "T00:00:00Z");
     }
 
-    /** IVL_TS low/high → Period, or null when neither bound has a usable value. An inverted range loses its end. */
+    /**
+     * IVL_TS low/high → Period, or null when neither bound has a usable value. An end that precedes the start would
+     * break per-1 (the validator reads a day-precision end as the start of that day, so {@code 2015-06-10} precedes
+     * {@code 2015-06-10T10:00-05:00} too), and which bound is wrong cannot be told: the start is kept, the end element
+     * carries no value, only the source's high as an originalText extension (still shown, never used as a date).
+     */
     static Period period(Element ivl) {
         if (ivl == null) {
             return null;
@@ -150,8 +155,12 @@ final class Hl7Timestamps {
         if (start != null) {
             period.setStartElement(start);
         }
-        if (end != null && (start == null || !end.getValue().before(start.getValue()))) {
-            period.setEndElement(end);
+        if (end != null) {
+            if (start == null || !end.getValue().before(start.getValue())) {
+                period.setEndElement(end);
+            } else {
+                period.getEndElement().addExtension(CdaDataTypes.originalText(CdaXml.attr(CdaXml.child(ivl, "high"), "value")));
+            }
         }
         return period;
     }

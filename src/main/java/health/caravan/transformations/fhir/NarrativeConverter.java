@@ -8,7 +8,7 @@ import org.w3c.dom.Node;
 
 /**
  * CDA narrative block ({@code section/text}) → FHIR XHTML {@code div}: content → span, paragraph → p, list/item →
- * ul|ol/li, table parts keep their names, caption outside a table → b, linkHtml/footnotes → span, renderMultiMedia
+ * ul|ol/li (a list's caption goes before it, other non-item children are wrapped in li), table parts keep their names, caption outside a table → b, linkHtml/footnotes → span, renderMultiMedia
  * dropped. Only colspan/rowspan attributes survive (styleCode, ID and the rest are dropped), so the div always
  * satisfies the FHIR narrative rules.
  */
@@ -70,6 +70,10 @@ final class NarrativeConverter {
         if (tag == null) {
             return;
         }
+        if ("ul".equals(tag) || "ol".equals(tag)) {
+            list(e, tag, parent);
+            return;
+        }
         XhtmlNode node = parent.addTag(tag);
         if ("td".equals(tag) || "th".equals(tag)) {
             for (String attr : new String[] {"colspan", "rowspan"}) {
@@ -81,6 +85,36 @@ final class NarrativeConverter {
         }
         if (!"br".equals(tag) && !"col".equals(tag)) {
             copyChildren(e, node);
+        }
+    }
+
+    /**
+     * FHIR XHTML allows only {@code li} inside {@code ul}/{@code ol}. A list's caption becomes bold text ({@code b}, as any
+     * caption outside a table) just before the list; any other child that is not an item (text, content, a nested list, ...) is wrapped in an
+     * {@code li} of its own, so no text is lost. Whitespace between items is dropped.
+     */
+    private static void list(Element e, String tag, XhtmlNode parent) {
+        for (Element caption : CdaXml.children(e, "caption")) {
+            copyChildren(caption, parent.addTag("b"));
+        }
+        XhtmlNode list = parent.addTag(tag);
+        for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n.getNodeType() == Node.ELEMENT_NODE) {
+                String name = n.getLocalName();
+                if ("caption".equals(name)) {
+                    continue;
+                }
+                if ("item".equals(name)) {
+                    copyChildren(n, list.addTag("li"));
+                } else {
+                    copyElement((Element) n, list.addTag("li"));
+                }
+            } else if (n.getNodeType() == Node.TEXT_NODE || n.getNodeType() == Node.CDATA_SECTION_NODE) {
+                String t = n.getNodeValue();
+                if (t != null && !t.isBlank()) {
+                    list.addTag("li").addText(t);
+                }
+            }
         }
     }
 }

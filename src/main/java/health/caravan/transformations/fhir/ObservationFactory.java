@@ -74,6 +74,7 @@ final class ObservationFactory {
         if (site != null) {
             o.setBodySite(site);
         }
+        VitalSignProfiles.conform(o); // a vital-sign LOINC code implies an R4 profile, in any section
         return o;
     }
 

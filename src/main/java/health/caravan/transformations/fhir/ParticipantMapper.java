@@ -7,6 +7,7 @@ import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.w3c.dom.Element;
 
@@ -112,15 +113,23 @@ final class ParticipantMapper {
         if (!o.hasIdentifier() && !o.hasName()) {
             return null; // org-1: an Organization needs a name or an identifier
         }
+        // org-2 / org-3: an organization's address and telecom can never be of use "home" (a vendor's HP): the use
+        // is left out, the address or number kept. A telecom without a value is left out (CdaDataTypes.telecom).
         for (Element tel : CdaXml.children(org, "telecom")) {
             ContactPoint cp = CdaDataTypes.telecom(tel);
             if (cp != null) {
+                if (cp.getUse() == ContactPoint.ContactPointUse.HOME) {
+                    cp.setUseElement(null);
+                }
                 o.addTelecom(cp);
             }
         }
         for (Element ad : CdaXml.children(org, "addr")) {
             Address a = CdaDataTypes.address(ad);
             if (a != null) {
+                if (a.getUse() == Address.AddressUse.HOME) {
+                    a.setUseElement(null);
+                }
                 o.addAddress(a);
             }
         }
@@ -134,7 +143,37 @@ final class ParticipantMapper {
         return ref.copy();
     }
 
+    /**
+     * Links an author to the organization it represents, so that the Organization is reachable from the Composition
+     * (a document Bundle may hold no orphan): a Practitioner gets a PractitionerRole (practitioner + organization,
+     * one per pair), a Device without an owner gets the organization as owner.
+     */
+    void affiliate(Reference who, Reference org, ConversionContext ctx) {
+        if (who == null || org == null) {
+            return;
+        }
+        org.hl7.fhir.r4.model.Resource r = ctx.resolve(who);
+        if (r instanceof Device d) {
+            if (!d.hasOwner()) {
+                d.setOwner(org.copy());
+            }
+            return;
+        }
+        if (!(r instanceof Practitioner)) {
+            return;
+        }
+        String pair = who.getReference() + "|" + org.getReference();
+        if (ctx.shared("PractitionerRole", pair) != null) {
+            return;
+        }
+        PractitionerRole role = new PractitionerRole();
+        role.setPractitioner(who.copy());
+        role.setOrganization(org.copy());
+        Reference ref = ctx.add(role, pair, null);
+        ctx.share("PractitionerRole", pair, ref);
+    }
+
     private static String identity(Identifier id) {
-        return id == null ? null : id.getSystem() + "|" + id.getValue();
+        return CdaDataTypes.identity(id);
     }
 }

@@ -85,7 +85,7 @@ final class PatientMapper {
         if (org != null) {
             p.setManagingOrganization(org);
         }
-        String key = p.hasIdentifier() ? p.getIdentifierFirstRep().getSystem() + "|" + p.getIdentifierFirstRep().getValue()
+        String key = p.hasIdentifier() ? CdaDataTypes.identity(p.getIdentifierFirstRep())
                 : null;
         Reference ref = ctx.add(p, key, patientRole);
         ctx.patient(ref);
