@@ -1,17 +1,28 @@
 package health.caravan;
 
+import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 
+import health.caravan.delivery.DeliveryConfiguration;
+import health.caravan.examples.ExamplesConfiguration;
+import health.caravan.extract.ExtractsConfiguration;
+import health.caravan.fhir.FhirConfiguration;
+import health.caravan.inbound.InboundConfiguration;
+import health.caravan.ops.OpsConfiguration;
 import health.caravan.ops.SettingsSummary;
+import health.caravan.publish.PublishConfiguration;
+import health.caravan.security.SecurityConfiguration;
+import health.caravan.store.StoreConfiguration;
 
 /**
  * Starts Caravan: camel-main with {@code application.properties}, the YAML routes in {@code routes/}
- * and the beans of {@link CaravanBeans}. Run it from the directory that holds {@code routes/} and
+ * and the beans of the features' configuration classes (one per package, registered in order below). Run it from the directory that holds {@code routes/} and
  * {@code kamelets/} (the repository root, or the container's {@code /app}).
  */
 public final class Caravan {
@@ -22,7 +33,14 @@ public final class Caravan {
         main = new Main();
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
-        main.configure().addConfiguration(CaravanBeans.class);
+        // Camel configures these in this order: the start-up refusals before anything opens, then the store every
+        // feature writes to, then the features (a later one looks up an earlier one's beans by name). Each stop
+        // service is added as it is built, and Camel stops them in reverse: the store (added first) stops last.
+        for (Class<? extends CamelConfiguration> configuration : List.of(StartupConfiguration.class, StoreConfiguration.class,
+                OpsConfiguration.class, PublishConfiguration.class, SecurityConfiguration.class, InboundConfiguration.class,
+                DeliveryConfiguration.class, ExtractsConfiguration.class, ExamplesConfiguration.class, FhirConfiguration.class)) {
+            main.configure().addConfiguration(configuration);
+        }
         // camel-main's property summary masks only a fixed list of names (caravan.jwt.hs-key was printed in
         // clear) and never credentials inside URLs: Caravan logs its own masked summary instead
         main.configure().setAutoConfigurationLogSummary(false);
