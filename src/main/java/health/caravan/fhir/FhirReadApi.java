@@ -31,9 +31,12 @@ import health.caravan.security.RequireToken;
 
 /**
  * The read side of Caravan's FHIR store under {@code /fhir}: read ({@code GET /fhir/Patient/{id}}), vread
- * ({@code /_history/{vid}}), instance history and search ({@code GET /fhir/Patient?family=...}, also
- * {@code /_search}) for Patient, Encounter and Location; JSON or XML; searchset Bundles paged with
- * {@code _count}/{@code _offset}; every error an OperationOutcome. Bearer JWT with SMART system scopes
+ * ({@code /_history/{vid}}), instance history ({@code _count}, {@code _since}) and search
+ * ({@code GET /fhir/Patient?family=...}, also {@code GET} or form {@code POST} on {@code /_search}) for Patient,
+ * Encounter and Location; JSON or XML; searchset Bundles paged with {@code _count}/{@code _offset} (links keep
+ * every other parameter), {@code _sort}, {@code _summary=count}, {@code _elements}, {@code _include} and
+ * {@code _revinclude}; every error an OperationOutcome (a 405 with {@code Allow}, also for a wrong method on
+ * {@code /fhir/metadata} and {@code /fhir/$convert-ccda}, whose routes let other methods fall through to here). Bearer JWT with SMART system scopes
  * ({@code system/*.read}, {@code system/Patient.read}, or v2 {@code .rs}); reads and searches are audited
  * (resource ids and counts, never search values).
  */
