@@ -11,8 +11,13 @@ import java.util.Set;
 import ca.uhn.fhir.context.FhirContext;
 import org.apache.camel.Exchange;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Base64BinaryType;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.OperationDefinition;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +39,8 @@ public final class FhirApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(FhirApi.class);
     static final String CONVERT_SCOPE = "system/Bundle.write";
+    /** The name of the C-CDA input parameter of $convert-ccda (a Binary, valueString or valueBase64Binary). */
+    static final String DOCUMENT_PARAMETER = "document";
     private static final DateTimeFormatter LEGACY_TIME = DateTimeFormatter.ofPattern("dd-MM-yyyy hh:mm:ss", Locale.ROOT);
 
     private final FhirContext fhir;
@@ -79,7 +86,12 @@ public final class FhirApi {
             resource.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.READ);
             resource.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.VREAD);
             resource.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.HISTORYINSTANCE);
-            resource.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);
+            resource.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE)
+                    .setDocumentation("GET " + type + "?... or POST " + type + "/_search (form body); _count (max "
+                            + SearchParameters.MAX_COUNT + ", larger is capped), _offset, _sort (" + String.join(", ",
+                            SearchParameters.sorts(type)) + "; - for descending), _summary=count, _elements, _format");
+            SearchParameters.includes(type).forEach(resource::addSearchInclude);
+            SearchParameters.revincludes(type).forEach(resource::addSearchRevInclude);
             for (SearchParameters.Definition d : SearchParameters.definitions(type)) {
                 resource.addSearchParam().setName(d.name()).setDocumentation(d.description())
                         .setType(switch (d.type()) {
@@ -90,8 +102,48 @@ public final class FhirApi {
                         });
             }
         }
-        rest.addOperation().setName("convert-ccda").setDefinition("http://caravan.health/OperationDefinition/convert-ccda");
+        rest.addOperation().setName("convert-ccda").setDefinition(operationDefinitionUrl(exchange));
         FhirResponses.resource(exchange, fhir, 200, cs, xml);
+    }
+
+    /** {@code GET /fhir/OperationDefinition/convert-ccda} (no auth): the definition the CapabilityStatement names. */
+    public void operationDefinition(Exchange exchange) {
+        boolean xml = false;
+        try {
+            xml = negotiate(exchange);
+            List<String> path = health.caravan.web.RequestPath.segments(exchange, "/fhir/");
+            String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
+            if (path.size() != 2 || !path.get(1).equals("convert-ccda")) {
+                throw new FhirResponses.FhirError(404, "Caravan serves one OperationDefinition: OperationDefinition/convert-ccda");
+            }
+            if (!"GET".equals(method) && !"HEAD".equals(method)) {
+                throw new FhirResponses.FhirError(405, method + " is not supported on an OperationDefinition", "GET, HEAD");
+            }
+            OperationDefinition od = new OperationDefinition();
+            od.setId("convert-ccda");
+            od.setUrl(operationDefinitionUrl(exchange));
+            od.setName("ConvertCcda");
+            od.setTitle("Convert a C-CDA document to a FHIR R4 document Bundle");
+            od.setStatus(Enumerations.PublicationStatus.ACTIVE);
+            od.setKind(OperationDefinition.OperationKind.OPERATION);
+            od.setCode("convert-ccda");
+            od.setSystem(true).setType(false).setInstance(false).setAffectsState(false);
+            od.setDescription("POST the C-CDA (application/xml), or a Parameters resource whose '" + DOCUMENT_PARAMETER
+                    + "' parameter carries it as a Binary resource, valueString or valueBase64Binary. Scope "
+                    + CONVERT_SCOPE + " or system/*.write.");
+            od.addParameter().setName(DOCUMENT_PARAMETER).setUse(OperationDefinition.OperationParameterUse.IN)
+                    .setMin(1).setMax("1").setDocumentation("The C-CDA document (Binary, string or base64Binary)");
+            od.addParameter().setName("return").setUse(OperationDefinition.OperationParameterUse.OUT)
+                    .setMin(1).setMax("1").setType("Bundle").setDocumentation("The R4 document Bundle");
+            FhirResponses.resource(exchange, fhir, 200, od, xml);
+        } catch (FhirResponses.FhirError e) {
+            e.respond(exchange, fhir, xml);
+        }
+    }
+
+    private static String operationDefinitionUrl(Exchange exchange) {
+        return FhirResponses.base(exchange, exchange.getContext().resolvePropertyPlaceholders("{{caravan.fhir.base-url:}}"))
+                + "/OperationDefinition/convert-ccda";
     }
 
     /** {@code POST /fhir/$convert-ccda}: the C-CDA document (XML body) → an R4 document Bundle. */
@@ -100,14 +152,50 @@ public final class FhirApi {
         try {
             xml = negotiate(exchange);
             authorize(exchange);
-            Bundle bundle = convert(exchange);
+            String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+            Bundle bundle = contentType != null && (contentType.toLowerCase(Locale.ROOT).contains("json")
+                    || contentType.toLowerCase(Locale.ROOT).contains("fhir+xml"))
+                    ? convert(documentParameter(exchange, contentType)) : convert(exchange);
             FhirResponses.resource(exchange, fhir, 200, bundle, xml);
         } catch (FhirResponses.FhirError e) {
-            FhirResponses.resource(exchange, fhir, e.status, FhirResponses.outcome("error", e.issueCode(), e.getMessage()), xml);
-            if (e.status == 401) {
-                exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
-            }
+            e.respond(exchange, fhir, xml);
         }
+    }
+
+    /** The C-CDA of a {@code Parameters} body (FHIR JSON or XML): its {@code document} parameter. */
+    private byte[] documentParameter(Exchange exchange, String contentType) {
+        String body = exchange.getMessage().getBody(String.class);
+        if (body == null || body.isBlank()) {
+            throw new FhirResponses.FhirError(400, "The body is empty: send a Parameters resource with a '"
+                    + DOCUMENT_PARAMETER + "' parameter");
+        }
+        Parameters parameters;
+        try {
+            parameters = contentType.toLowerCase(Locale.ROOT).contains("json")
+                    ? fhir.newJsonParser().parseResource(Parameters.class, body)
+                    : fhir.newXmlParser().parseResource(Parameters.class, body);
+        } catch (RuntimeException e) {
+            throw new FhirResponses.FhirError(400, "The body is not a FHIR Parameters resource");
+        }
+        Parameters.ParametersParameterComponent p = parameters.getParameter().stream()
+                .filter(x -> DOCUMENT_PARAMETER.equals(x.getName())).findFirst()
+                .orElseThrow(() -> new FhirResponses.FhirError(400, "Parameters has no '" + DOCUMENT_PARAMETER
+                        + "' parameter (the C-CDA as a Binary resource, valueString or valueBase64Binary)"));
+        byte[] document = null;
+        if (p.getResource() instanceof Binary binary) {
+            document = binary.getData();
+        } else if (p.getValue() instanceof StringType text) {
+            document = text.getValue() == null ? null : text.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } else if (p.getValue() instanceof Base64BinaryType data) {
+            document = data.getValue();
+        } else {
+            throw new FhirResponses.FhirError(400, "Parameter '" + DOCUMENT_PARAMETER
+                    + "' must carry the C-CDA as a Binary resource, valueString or valueBase64Binary");
+        }
+        if (document == null || document.length == 0) {
+            throw new FhirResponses.FhirError(400, "Parameter '" + DOCUMENT_PARAMETER + "' is empty");
+        }
+        return document;
     }
 
     /** {@code GET /api/convert} and {@code GET /api}: cda2fhir-service's greeting. */
@@ -151,6 +239,10 @@ public final class FhirApi {
         if (body == null || body.length == 0) {
             throw new FhirResponses.FhirError(400, "Malformed CDA XML request: the body is empty");
         }
+        return convert(body);
+    }
+
+    private Bundle convert(byte[] body) {
         long started = System.nanoTime();
         try {
             Bundle bundle = converter.convert(body);

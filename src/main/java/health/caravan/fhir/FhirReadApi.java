@@ -2,15 +2,22 @@ package health.caravan.fhir;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import ca.uhn.fhir.context.FhirContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,16 +31,24 @@ import health.caravan.security.RequireToken;
 
 /**
  * The read side of Caravan's FHIR store under {@code /fhir}: read ({@code GET /fhir/Patient/{id}}), vread
- * ({@code /_history/{vid}}), instance history and search ({@code GET /fhir/Patient?family=...}, also
- * {@code /_search}) for Patient, Encounter and Location; JSON or XML; searchset Bundles paged with
- * {@code _count}/{@code _offset}; every error an OperationOutcome. Bearer JWT with SMART system scopes
+ * ({@code /_history/{vid}}), instance history ({@code _count}, {@code _since}) and search
+ * ({@code GET /fhir/Patient?family=...}, also {@code GET} or form {@code POST} on {@code /_search}) for Patient,
+ * Encounter and Location; JSON or XML; searchset Bundles paged with {@code _count}/{@code _offset} (links keep
+ * every other parameter), {@code _sort}, {@code _summary=count}, {@code _elements}, {@code _include} and
+ * {@code _revinclude}; every error an OperationOutcome (a 405 with {@code Allow}, also for a wrong method on
+ * {@code /fhir/metadata} and {@code /fhir/$convert-ccda}, whose routes let other methods fall through to here). Bearer JWT with SMART system scopes
  * ({@code system/*.read}, {@code system/Patient.read}, or v2 {@code .rs}); reads and searches are audited
  * (resource ids and counts, never search values).
  */
 public final class FhirReadApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(FhirReadApi.class);
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    /** RFC 7231 IMF-fixdate ({@code Tue, 02 Dec 2026 01:02:03 GMT}); RFC_1123_DATE_TIME prints a one-digit day. */
+    static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
+    /** The most resources {@code _include}/{@code _revinclude} add to one page. */
+    static final int MAX_INCLUDED = 1000;
+    static final String SUBSETTED_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
 
     private final FhirContext fhir;
     private final FhirStore store;
@@ -59,29 +74,45 @@ public final class FhirReadApi {
             List<String> path = RequestPath.segments(exchange, "/fhir/");
             String method = m.getHeader(Exchange.HTTP_METHOD, String.class);
             String type = path.isEmpty() ? "" : path.get(0);
+            // the routes of these restrict the method: any other method falls through to here
+            if (path.size() == 1 && type.equals("metadata")) {
+                throw new FhirResponses.FhirError(405, method + " is not supported on /fhir/metadata", "GET, OPTIONS");
+            }
+            if (path.size() == 1 && type.equals("$convert-ccda")) {
+                throw new FhirResponses.FhirError(405, method + " is not supported on /fhir/$convert-ccda", "POST");
+            }
             if (!SearchParameters.resourceTypes().contains(type)) {
                 throw new FhirResponses.FhirError(404, "Unknown resource type '" + type + "': Caravan serves "
                         + String.join(", ", SearchParameters.resourceTypes()) + " (see /fhir/metadata)");
             }
-            boolean search = path.size() == 1 || (path.size() == 2 && path.get(1).equals("_search"));
-            if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            boolean searchPath = path.size() == 2 && path.get(1).equals("_search");
+            boolean search = path.size() == 1 || searchPath;
+            boolean postSearch = searchPath && "POST".equals(method);
+            if (!"GET".equals(method) && !"HEAD".equals(method) && !postSearch) {
                 throw new FhirResponses.FhirError(405, "Caravan's FHIR store is read-only (its resources come from ADT "
-                        + "messages): " + method + " is not supported");
+                        + "messages): " + method + " is not supported" + (path.size() == 1 ? " (search with POST "
+                        + type + "/_search)" : ""), searchPath ? "GET, HEAD, POST" : "GET, HEAD");
+            }
+            if (postSearch) {
+                rawQuery = withForm(exchange, rawQuery);
+                xml = FhirResponses.wantsXml(exchange, formatParameter(rawQuery));
             }
             Caller caller = authorize(exchange, type, search);
             if (search) {
                 search(exchange, caller, type, rawQuery, xml);
                 return;
             }
-            noParameters(rawQuery);
             String id = path.get(1);
+            if (path.size() == 3 && path.get(2).equals("_history")) {
+                history(exchange, type, id, rawQuery, xml);
+                audit.audit(caller.systemId(), "fhir history", null, type + "/" + id);
+                return;
+            }
+            noParameters(rawQuery);
             if (path.size() == 2) {
                 FhirStore.Stored s = store.read(type, id).orElseThrow(() -> notFound(type, id));
                 respond(exchange, s, xml);
                 audit.audit(caller.systemId(), "fhir read", null, type + "/" + id);
-            } else if (path.size() == 3 && path.get(2).equals("_history")) {
-                history(exchange, type, id, xml);
-                audit.audit(caller.systemId(), "fhir history", null, type + "/" + id);
             } else if (path.size() == 4 && path.get(2).equals("_history")) {
                 int version = version(path.get(3));
                 FhirStore.Stored s = store.vread(type, id, version).orElseThrow(() -> new FhirResponses.FhirError(404,
@@ -92,10 +123,7 @@ public final class FhirReadApi {
                 throw new FhirResponses.FhirError(400, "Unsupported FHIR request path");
             }
         } catch (FhirResponses.FhirError e) {
-            FhirResponses.resource(exchange, fhir, e.status, FhirResponses.outcome("error", e.issueCode(), e.getMessage()), xml);
-            if (e.status == 401) {
-                m.setHeader("WWW-Authenticate", "Bearer");
-            }
+            e.respond(exchange, fhir, xml);
         } catch (StoreUnavailableException e) {
             LOG.warn("FHIR store unavailable: {}", e.getClass().getSimpleName());
             FhirResponses.resource(exchange, fhir, 503, FhirResponses.outcome("error", "transient",
@@ -118,7 +146,18 @@ public final class FhirReadApi {
         } catch (InvalidSearchException e) {
             throw new FhirResponses.FhirError(400, e.getMessage());
         }
-        FhirStore.Page page = store.search(type, query.criteria(), query.count(), query.offset());
+        for (String include : query.includes()) {
+            String target = include.endsWith(":location") ? "Location" : "Patient";
+            if (!FhirScopes.allowsRead(caller.scopes(), target, true)) {
+                throw new FhirResponses.FhirError(403, "_include=" + include + " needs scope system/" + target + ".read");
+            }
+        }
+        if (!query.revincludes().isEmpty() && !FhirScopes.allowsRead(caller.scopes(), "Encounter", true)) {
+            throw new FhirResponses.FhirError(403, "_revinclude needs scope system/Encounter.read");
+        }
+        int count = query.summaryCount() ? 0 : query.count();
+        int offset = query.offset();
+        FhirStore.Page page = store.search(type, query.criteria(), count, offset, query.sort());
         String base = base(exchange);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(page.total());
         bundle.setTimestamp(new Date());
@@ -128,10 +167,12 @@ public final class FhirReadApi {
                     .append(URLEncoder.encode(p[1], StandardCharsets.UTF_8)).append('&');
         }
         String self = base + "/" + type + "?" + criteria;
-        int count = query.count();
-        int offset = query.offset();
-        bundle.addLink().setRelation("self").setUrl(self + "_count=" + count + "&_offset=" + offset);
-        bundle.addLink().setRelation("first").setUrl(self + "_count=" + count + "&_offset=0");
+        if (query.summaryCount()) {
+            bundle.addLink().setRelation("self").setUrl(self.substring(0, self.length() - 1));
+        } else {
+            bundle.addLink().setRelation("self").setUrl(self + "_count=" + count + "&_offset=" + offset);
+            bundle.addLink().setRelation("first").setUrl(self + "_count=" + count + "&_offset=0");
+        }
         if (count > 0 && offset > 0) {
             bundle.addLink().setRelation("previous").setUrl(self + "_count=" + count + "&_offset=" + Math.max(0, offset - count));
         }
@@ -142,24 +183,123 @@ public final class FhirReadApi {
             int last = page.total() == 0 ? 0 : ((page.total() - 1) / count) * count;
             bundle.addLink().setRelation("last").setUrl(self + "_count=" + count + "&_offset=" + last);
         }
+        List<Resource> matches = new ArrayList<>();
+        Set<String> listed = new LinkedHashSet<>();
         for (FhirStore.Stored s : page.resources()) {
-            bundle.addEntry().setFullUrl(base + "/" + type + "/" + s.id()).setResource(parse(s))
+            Resource r = parse(s);
+            matches.add(r);
+            listed.add(type + "/" + s.id());
+            bundle.addEntry().setFullUrl(base + "/" + type + "/" + s.id())
+                    .setResource(query.elements().isEmpty() ? r : subset(r, query.elements()))
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
+        int included = include(bundle, base, query, matches, listed);
         FhirResponses.resource(exchange, fhir, 200, bundle, xml);
         audit.audit(caller.systemId(), "fhir search", null, type + ": " + page.resources().size() + " of "
-                + page.total() + " result(s)");
+                + page.total() + " result(s)" + (included > 0 ? ", " + included + " included" : ""));
     }
 
-    private void history(Exchange exchange, String type, String id, boolean xml) {
+    /** Adds the {@code _include}d and {@code _revinclude}d resources (search.mode include); returns how many. */
+    private int include(Bundle bundle, String base, SearchParameters.Query query, List<Resource> matches, Set<String> listed) {
+        List<FhirStore.Stored> found = new ArrayList<>();
+        for (String include : query.includes()) {
+            for (Resource r : matches) {
+                if (!(r instanceof Encounter e)) {
+                    continue;
+                }
+                List<String> refs = new ArrayList<>();
+                if (include.endsWith(":location")) {
+                    e.getLocation().forEach(l -> refs.add(l.getLocation().getReferenceElement().toUnqualifiedVersionless().getValue()));
+                } else if (e.hasSubject()) {
+                    refs.add(e.getSubject().getReferenceElement().toUnqualifiedVersionless().getValue());
+                }
+                for (String ref : refs) {
+                    if (ref == null || !ref.contains("/") || found.size() >= MAX_INCLUDED || !listed.add(ref)) {
+                        continue;
+                    }
+                    String[] parts = ref.split("/");
+                    store.read(parts[0], parts[1]).ifPresent(found::add);
+                }
+            }
+        }
+        if (!query.revincludes().isEmpty() && !matches.isEmpty()) {
+            List<SearchCriterion.Match> patients = new ArrayList<>();
+            matches.forEach(r -> patients.add(new SearchCriterion.Match("Patient/" + r.getIdPart(), null, null)));
+            SearchCriterion byPatient = new SearchCriterion("patient", SearchCriterion.Kind.EQUALS, patients);
+            for (FhirStore.Stored s : store.search("Encounter", List.of(byPatient), MAX_INCLUDED, 0).resources()) {
+                if (found.size() < MAX_INCLUDED && listed.add("Encounter/" + s.id())) {
+                    found.add(s);
+                }
+            }
+        }
+        for (FhirStore.Stored s : found) {
+            bundle.addEntry().setFullUrl(base + "/" + s.type() + "/" + s.id()).setResource(parse(s))
+                    .getSearch().setMode(Bundle.SearchEntryMode.INCLUDE);
+        }
+        return found.size();
+    }
+
+    /** Only the named top-level elements (plus id and meta), tagged SUBSETTED as FHIR asks. */
+    private Resource subset(Resource full, List<String> elements) {
+        Resource copy = (Resource) fhir.getResourceDefinition(full.fhirType()).newInstance();
+        copy.setIdElement(full.getIdElement());
+        copy.setMeta(full.getMeta().copy());
+        for (String name : elements) {
+            if (name.equals("id") || name.equals("meta")) {
+                continue;
+            }
+            for (Base value : full.getNamedProperty(name).getValues()) {
+                copy.setProperty(name, value);
+            }
+        }
+        copy.getMeta().addTag(SUBSETTED_SYSTEM, "SUBSETTED", "subsetted");
+        return copy;
+    }
+
+    private void history(Exchange exchange, String type, String id, String rawQuery, boolean xml) {
+        int count = Integer.MAX_VALUE;
+        Instant since = null;
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = eq < 0 ? pair : pair.substring(0, eq);
+                String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                switch (name) {
+                    case "", "_format", "_pretty" -> { }
+                    case "_count" -> {
+                        try {
+                            count = Math.min(SearchParameters.MAX_COUNT, Integer.parseInt(value));
+                        } catch (NumberFormatException e) {
+                            count = -1;
+                        }
+                        if (count < 0) {
+                            throw new FhirResponses.FhirError(400, "_count must be a whole number from 0");
+                        }
+                    }
+                    case "_since" -> {
+                        try {
+                            since = DateRange.parse(value).low();
+                        } catch (IllegalArgumentException e) {
+                            throw new FhirResponses.FhirError(400, "_since: " + e.getMessage());
+                        }
+                    }
+                    default -> throw new FhirResponses.FhirError(400, "Unknown parameter '" + name
+                            + "' (a history takes _count, _since and _format)");
+                }
+            }
+        }
         List<FhirStore.Stored> versions = store.history(type, id);
         if (versions.isEmpty()) {
             throw notFound(type, id);
         }
+        Instant from = since;
+        List<FhirStore.Stored> selected = versions.stream()
+                .filter(s -> from == null || !s.lastUpdated().isBefore(from)).toList();
         String base = base(exchange);
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.HISTORY).setTotal(versions.size());
-        bundle.addLink().setRelation("self").setUrl(base + "/" + type + "/" + id + "/_history");
-        for (FhirStore.Stored s : versions) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.HISTORY).setTotal(selected.size());
+        bundle.addLink().setRelation("self").setUrl(base + "/" + type + "/" + id + "/_history"
+                + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
+        for (FhirStore.Stored s : selected.subList(0, Math.min(count, selected.size()))) {
             Bundle.BundleEntryComponent e = bundle.addEntry()
                     .setFullUrl(base + "/" + type + "/" + id).setResource(parse(s));
             e.getRequest().setMethod(s.version() == 1 ? Bundle.HTTPVerb.POST : Bundle.HTTPVerb.PUT)
@@ -168,6 +308,33 @@ public final class FhirReadApi {
                     .setLastModified(Date.from(s.lastUpdated()));
         }
         FhirResponses.resource(exchange, fhir, 200, bundle, xml);
+    }
+
+    /** {@code POST {type}/_search}: the form body's parameters after the query string's. */
+    private static String withForm(Exchange exchange, String rawQuery) {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            throw new FhirResponses.FhirError(415, "POST " + "_search takes an application/x-www-form-urlencoded body");
+        }
+        Object content = exchange.getMessage().getBody();
+        String body;
+        if (content instanceof java.util.Map<?, ?> form) {
+            // platform-http has already decoded the form: encode it again, like a query string
+            StringBuilder b = new StringBuilder();
+            form.forEach((k, v) -> {
+                for (Object value : v instanceof java.util.Collection<?> c ? c : List.of(v == null ? "" : v)) {
+                    b.append(b.length() == 0 ? "" : "&").append(URLEncoder.encode(String.valueOf(k), StandardCharsets.UTF_8))
+                            .append('=').append(URLEncoder.encode(String.valueOf(value), StandardCharsets.UTF_8));
+                }
+            });
+            body = b.toString();
+        } else {
+            body = exchange.getMessage().getBody(String.class);
+        }
+        if (body == null || body.isBlank()) {
+            return rawQuery;
+        }
+        return rawQuery == null || rawQuery.isEmpty() ? body.strip() : rawQuery + "&" + body.strip();
     }
 
     private void respond(Exchange exchange, FhirStore.Stored s, boolean xml) {
@@ -190,11 +357,7 @@ public final class FhirReadApi {
     }
 
     private String base(Exchange exchange) {
-        if (baseUrl != null) {
-            return baseUrl;
-        }
-        String host = exchange.getMessage().getHeader("Host", String.class);
-        return "http://" + (host == null || host.isBlank() ? "localhost" : host) + "/fhir";
+        return FhirResponses.base(exchange, baseUrl);
     }
 
     private Caller authorize(Exchange exchange, String type, boolean search) {

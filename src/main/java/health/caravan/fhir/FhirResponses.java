@@ -34,6 +34,23 @@ final class FhirResponses {
         return accept != null && accept.toLowerCase(Locale.ROOT).contains("xml") && !accept.toLowerCase(Locale.ROOT).contains("json");
     }
 
+    /**
+     * The public base of {@code /fhir}: {@code configured} when set, else the request's own URL up to
+     * {@code /fhir} (the Host header does not reach the route).
+     */
+    static String base(Exchange exchange, String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return configured.replaceAll("/+$", "");
+        }
+        String url = exchange.getMessage().getHeader(Exchange.HTTP_URL, String.class);
+        int at = url == null ? -1 : url.indexOf("/fhir");
+        if (at > 0) {
+            return url.substring(0, at) + "/fhir";
+        }
+        String host = exchange.getMessage().getHeader("Host", String.class);
+        return "http://" + (host == null || host.isBlank() ? "localhost" : host) + "/fhir";
+    }
+
     static void resource(Exchange exchange, FhirContext fhir, int status, IBaseResource resource, boolean xml) {
         Message m = exchange.getMessage();
         m.getHeaders().clear();
@@ -63,10 +80,28 @@ final class FhirResponses {
     /** An error a FHIR endpoint answers with an OperationOutcome. */
     static final class FhirError extends RuntimeException {
         final int status;
+        /** The {@code Allow} header of a 405, else null. */
+        final String allow;
 
         FhirError(int status, String message) {
+            this(status, message, null);
+        }
+
+        FhirError(int status, String message, String allow) {
             super(message);
             this.status = status;
+            this.allow = allow;
+        }
+
+        /** Answers this error as an OperationOutcome (with {@code Allow} on a 405, {@code WWW-Authenticate} on a 401). */
+        void respond(Exchange exchange, FhirContext fhir, boolean xml) {
+            resource(exchange, fhir, status, outcome("error", issueCode(), getMessage()), xml);
+            if (allow != null) {
+                exchange.getMessage().setHeader("Allow", allow);
+            }
+            if (status == 401) {
+                exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
+            }
         }
 
         String issueCode() {

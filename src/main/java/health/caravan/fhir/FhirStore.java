@@ -218,6 +218,15 @@ public final class FhirStore {
 
     /** One page of the resources of a type matching every criterion, most recently updated first. */
     public Page search(String type, List<SearchCriterion> criteria, int count, int offset) {
+        return search(type, criteria, count, offset, List.of());
+    }
+
+    /**
+     * One page of the resources of a type matching every criterion, in {@code sort} order (then by id), or
+     * most recently updated first when there is none. Sorting on a search parameter uses its lowest
+     * (ascending) or highest (descending) indexed value; resources without one come last.
+     */
+    public Page search(String type, List<SearchCriterion> criteria, int count, int offset, List<SearchParameters.Sort> sort) {
         StringBuilder where = new StringBuilder(" FROM fhir_resource r WHERE r.resource_type = ?");
         List<Object> params = new ArrayList<>();
         params.add(type);
@@ -236,7 +245,7 @@ public final class FhirStore {
             List<Stored> page = List.of();
             if (count > 0 && offset < total) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT r.resource_type, r.id, r.version_id, r.last_updated, r.content"
-                        + where + " ORDER BY r.last_updated DESC, r.id LIMIT ? OFFSET ?")) {
+                        + where + " ORDER BY " + orderBy(sort) + " LIMIT ? OFFSET ?")) {
                     List<Object> all = new ArrayList<>(params);
                     all.add(count);
                     all.add(offset);
@@ -248,6 +257,28 @@ public final class FhirStore {
         } catch (SQLException e) {
             throw new StoreUnavailableException("FHIR store unavailable", e);
         }
+    }
+
+    /** Only names checked by {@link SearchParameters} reach here; they are never user text in the SQL. */
+    private static String orderBy(List<SearchParameters.Sort> sort) {
+        if (sort.isEmpty()) {
+            return "r.last_updated DESC, r.id";
+        }
+        StringBuilder sql = new StringBuilder();
+        for (SearchParameters.Sort s : sort) {
+            String direction = s.descending() ? " DESC NULLS LAST" : " ASC NULLS LAST";
+            String key = switch (s.name()) {
+                case "_id" -> "r.id";
+                case "_lastUpdated" -> "r.last_updated";
+                case "birthdate", "date" -> "(SELECT " + (s.descending() ? "MAX" : "MIN") + "(x.value_low) FROM fhir_search x "
+                        + "WHERE x.resource_type = r.resource_type AND x.resource_id = r.id AND x.name = '" + s.name() + "')";
+                case "family", "given", "name" -> "(SELECT " + (s.descending() ? "MAX" : "MIN") + "(x.value_text) FROM fhir_search x "
+                        + "WHERE x.resource_type = r.resource_type AND x.resource_id = r.id AND x.name = '" + s.name() + "')";
+                default -> throw new IllegalArgumentException("unsupported sort " + s.name());
+            };
+            sql.append(key).append(direction).append(", ");
+        }
+        return sql.append("r.id").toString();
     }
 
     private Optional<Stored> one(String sql, String type, String id, Integer version) {

@@ -9,7 +9,7 @@ import java.util.List;
 public record SearchCriterion(String name, Kind kind, List<Match> anyOf) {
 
     /** How one value matches an index row. */
-    public enum Kind { ID, EQUALS, PREFIX, CONTAINS, DATE }
+    public enum Kind { ID, EQUALS, PREFIX, CONTAINS, DATE, LAST_UPDATED }
 
     /** One value: {@code value} for ID/EQUALS/PREFIX/CONTAINS; {@code prefix} and {@code range} for DATE. */
     public record Match(String value, String prefix, DateRange range) {
@@ -21,6 +21,15 @@ public record SearchCriterion(String name, Kind kind, List<Match> anyOf) {
             for (int i = 0; i < anyOf.size(); i++) {
                 sql.append(i == 0 ? "?" : ",?");
                 params.add(anyOf.get(i).value());
+            }
+            sql.append(')');
+            return;
+        }
+        if (kind == Kind.LAST_UPDATED) {
+            sql.append(" AND (");
+            for (int i = 0; i < anyOf.size(); i++) {
+                sql.append(i == 0 ? "" : " OR ");
+                appendLastUpdated(sql, params, anyOf.get(i));
             }
             sql.append(')');
             return;
@@ -84,6 +93,28 @@ public record SearchCriterion(String name, Kind kind, List<Match> anyOf) {
                 params.add(r.high());
             }
             default -> throw new IllegalStateException(m.prefix());
+        }
+    }
+
+    /** FHIR date prefixes against {@code r.last_updated}, an instant. */
+    private static void appendLastUpdated(StringBuilder sql, List<Object> params, Match m) {
+        DateRange r = m.range();
+        switch (m.prefix()) {
+            case "eq" -> sql.append("(r.last_updated >= ? AND r.last_updated < ?)");
+            case "ne" -> sql.append("NOT (r.last_updated >= ? AND r.last_updated < ?)");
+            case "gt" -> sql.append("r.last_updated >= ?");
+            case "ge" -> sql.append("r.last_updated >= ?");
+            case "lt" -> sql.append("r.last_updated < ?");
+            case "le" -> sql.append("r.last_updated < ?");
+            default -> throw new IllegalStateException(m.prefix());
+        }
+        switch (m.prefix()) {
+            case "eq", "ne" -> {
+                params.add(r.low());
+                params.add(r.high());
+            }
+            case "gt", "le" -> params.add(r.high());
+            default -> params.add(r.low());
         }
     }
 

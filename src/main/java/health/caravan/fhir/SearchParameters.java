@@ -23,17 +23,31 @@ public final class SearchParameters {
     }
 
     public static final int DEFAULT_COUNT = 20;
+    /** The largest page: a larger {@code _count} is served as this many (FHIR lets a server cap it). */
     public static final int MAX_COUNT = 200;
     public static final int MAX_OFFSET = 1_000_000;
 
     /** Result and format parameters, not search criteria. */
-    public static final Set<String> CONTROL = Set.of("_count", "_offset", "_format", "_pretty", "_total");
+    public static final Set<String> CONTROL = Set.of("_count", "_offset", "_format", "_pretty", "_total", "_summary",
+            "_elements", "_sort", "_include", "_revinclude");
+
+    /** The {@code _include} values supported, by searched type ({@code Type:param}). */
+    private static final Map<String, List<String>> INCLUDES = Map.of(
+            "Patient", List.of(), "Location", List.of(),
+            "Encounter", List.of("Encounter:patient", "Encounter:subject", "Encounter:location"));
+    /** The {@code _revinclude} values supported, by searched type. */
+    private static final Map<String, List<String>> REVINCLUDES = Map.of(
+            "Patient", List.of("Encounter:patient", "Encounter:subject"), "Location", List.of(), "Encounter", List.of());
+    /** The {@code _sort} parameters supported, by type (besides {@code _id} and {@code _lastUpdated}). */
+    private static final Map<String, List<String>> SORTS = Map.of(
+            "Patient", List.of("family", "given", "birthdate"), "Encounter", List.of("date"), "Location", List.of("name"));
 
     private static final Map<String, List<Definition>> BY_TYPE = new LinkedHashMap<>();
 
     static {
         BY_TYPE.put("Patient", List.of(
                 new Definition("_id", Type.ID, null, "Logical id"),
+                new Definition("_lastUpdated", Type.DATE, null, "When the resource last changed (eq, ne, lt, le, gt, ge)"),
                 new Definition("identifier", Type.TOKEN, null, "NHS number or MRN, system|value or value"),
                 new Definition("family", Type.STRING, null, "Family name (starts with, case-insensitive; :exact, :contains)"),
                 new Definition("given", Type.STRING, null, "Given name (starts with, case-insensitive; :exact, :contains)"),
@@ -43,6 +57,7 @@ public final class SearchParameters {
                 new Definition("active", Type.TOKEN, null, "false for a patient merged into another")));
         BY_TYPE.put("Encounter", List.of(
                 new Definition("_id", Type.ID, null, "Logical id"),
+                new Definition("_lastUpdated", Type.DATE, null, "When the resource last changed (eq, ne, lt, le, gt, ge)"),
                 new Definition("identifier", Type.TOKEN, null, "Visit number"),
                 new Definition("patient", Type.REFERENCE, "Patient", "The patient (Patient/id or id)"),
                 new Definition("subject", Type.REFERENCE, "Patient", "Same as patient"),
@@ -52,13 +67,23 @@ public final class SearchParameters {
                 new Definition("location", Type.REFERENCE, "Location", "A location of the encounter")));
         BY_TYPE.put("Location", List.of(
                 new Definition("_id", Type.ID, null, "Logical id"),
+                new Definition("_lastUpdated", Type.DATE, null, "When the resource last changed (eq, ne, lt, le, gt, ge)"),
                 new Definition("identifier", Type.TOKEN, null, "ward, ward/bay or ward/bay/bed code"),
                 new Definition("name", Type.STRING, null, "Name (starts with, case-insensitive; :exact, :contains)"),
                 new Definition("partof", Type.REFERENCE, "Location", "The parent location")));
     }
 
-    /** A parsed search request. */
-    public record Query(List<SearchCriterion> criteria, int count, int offset, List<String[]> echo) {
+    /**
+     * A parsed search request. {@code echo} holds every parameter but {@code _count} and {@code _offset}, for
+     * the paging links; {@code summaryCount} is {@code _summary=count}; {@code elements} the {@code _elements}
+     * (empty: all).
+     */
+    public record Query(List<SearchCriterion> criteria, int count, int offset, List<String[]> echo, List<Sort> sort,
+                        boolean summaryCount, List<String> elements, List<String> includes, List<String> revincludes) {
+    }
+
+    /** One {@code _sort} key. */
+    public record Sort(String name, boolean descending) {
     }
 
     private SearchParameters() {
@@ -79,6 +104,11 @@ public final class SearchParameters {
     public static Query parse(String type, String rawQuery) {
         List<SearchCriterion> criteria = new ArrayList<>();
         List<String[]> echo = new ArrayList<>();
+        List<Sort> sort = new ArrayList<>();
+        List<String> elements = new ArrayList<>();
+        List<String> includes = new ArrayList<>();
+        List<String> revincludes = new ArrayList<>();
+        boolean summaryCount = false;
         int count = DEFAULT_COUNT;
         int offset = 0;
         for (String[] pair : pairs(rawQuery)) {
@@ -86,9 +116,22 @@ public final class SearchParameters {
             String value = pair[1];
             if (CONTROL.contains(key)) {
                 switch (key) {
-                    case "_count" -> count = number(key, value, 0, MAX_COUNT);
+                    case "_count" -> count = Math.min(MAX_COUNT, number(key, value, 0, Integer.MAX_VALUE));
                     case "_offset" -> offset = number(key, value, 0, MAX_OFFSET);
+                    case "_summary" -> {
+                        if (!value.equals("count") && !value.equals("false")) {
+                            throw new InvalidSearchException("_summary supports count and false");
+                        }
+                        summaryCount = value.equals("count");
+                    }
+                    case "_elements" -> elements.addAll(elements(type, value));
+                    case "_sort" -> sort.addAll(sort(type, value));
+                    case "_include" -> includes.add(oneOf(key, value, INCLUDES.get(type), type));
+                    case "_revinclude" -> revincludes.add(oneOf(key, value, REVINCLUDES.get(type), type));
                     default -> { }
+                }
+                if (!key.equals("_count") && !key.equals("_offset")) {
+                    echo.add(pair);
                 }
                 continue;
             }
@@ -104,7 +147,67 @@ public final class SearchParameters {
             criteria.add(criterion(d, modifier, value));
             echo.add(pair);
         }
-        return new Query(criteria, count, offset, echo);
+        return new Query(criteria, count, offset, echo, sort, summaryCount, elements, includes, revincludes);
+    }
+
+    /** {@code _include} values supported for a search of this type. */
+    public static List<String> includes(String type) {
+        return INCLUDES.getOrDefault(type, List.of());
+    }
+
+    /** {@code _revinclude} values supported for a search of this type. */
+    public static List<String> revincludes(String type) {
+        return REVINCLUDES.getOrDefault(type, List.of());
+    }
+
+    /** {@code _sort} parameters supported for this type. */
+    public static List<String> sorts(String type) {
+        List<String> all = new ArrayList<>(List.of("_id", "_lastUpdated"));
+        all.addAll(SORTS.getOrDefault(type, List.of()));
+        return all;
+    }
+
+    private static String oneOf(String key, String value, List<String> supported, String type) {
+        if (!supported.contains(value)) {
+            throw new InvalidSearchException("Unsupported " + key + " '" + value + "' on a " + type + " search"
+                    + (supported.isEmpty() ? " (none supported)" : " (supported: " + String.join(", ", supported) + ")"));
+        }
+        return value;
+    }
+
+    private static List<Sort> sort(String type, String value) {
+        List<Sort> keys = new ArrayList<>();
+        for (String k : value.split(",")) {
+            boolean descending = k.startsWith("-");
+            String name = descending ? k.substring(1) : k;
+            if (!sorts(type).contains(name)) {
+                throw new InvalidSearchException("Unsupported _sort '" + name + "' for " + type + " (supported: "
+                        + String.join(", ", sorts(type)) + ")");
+            }
+            keys.add(new Sort(name, descending));
+        }
+        return keys;
+    }
+
+    /** Top-level element names ({@code name} or {@code Patient.name}), checked against the resource type. */
+    private static List<String> elements(String type, String value) {
+        List<String> names = new ArrayList<>();
+        org.hl7.fhir.r4.model.Resource probe = switch (type) {
+            case "Patient" -> new org.hl7.fhir.r4.model.Patient();
+            case "Encounter" -> new org.hl7.fhir.r4.model.Encounter();
+            default -> new org.hl7.fhir.r4.model.Location();
+        };
+        for (String e : value.split(",")) {
+            String name = e.strip();
+            if (name.startsWith(type + ".")) {
+                name = name.substring(type.length() + 1);
+            }
+            if (name.isEmpty() || name.contains(".") || probe.getNamedProperty(name) == null) {
+                throw new InvalidSearchException("_elements: '" + e + "' is not a top-level element of " + type);
+            }
+            names.add(name);
+        }
+        return names;
     }
 
     private static SearchCriterion criterion(Definition d, String modifier, String value) {
@@ -150,7 +253,7 @@ public final class SearchParameters {
             }
             case DATE -> {
                 noModifier(d, modifier);
-                kind = SearchCriterion.Kind.DATE;
+                kind = d.name().equals("_lastUpdated") ? SearchCriterion.Kind.LAST_UPDATED : SearchCriterion.Kind.DATE;
                 for (String v : values) {
                     String prefix = "eq";
                     String date = v;

@@ -12,10 +12,19 @@ import java.time.Duration;
 import java.util.List;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.hl7.fhir.r4.model.Base64BinaryType;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,8 +83,93 @@ class FhirApiTest {
         assertEquals("Patient", patient.get("type").asText());
         assertEquals("[\"read\", \"vread\", \"history-instance\", \"search-type\"]",
                 patient.get("interaction").findValues("code").toString());
-        assertEquals("[\"_id\", \"identifier\", \"family\", \"given\", \"name\", \"birthdate\", \"gender\", \"active\"]",
+        assertEquals("[\"_id\", \"_lastUpdated\", \"identifier\", \"family\", \"given\", \"name\", \"birthdate\", \"gender\", \"active\"]",
                 patient.get("searchParam").findValues("name").toString());
+    }
+
+    HttpResponse<String> send(String method, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + caravan.httpPort + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void wrongMethodsAre405WithAllow() throws Exception {
+        for (String method : List.of("DELETE", "POST", "PUT")) {
+            HttpResponse<String> r = send(method, "/fhir/metadata");
+            assertEquals(405, r.statusCode(), method + " " + r.body());
+            assertEquals("GET, OPTIONS", r.headers().firstValue("Allow").orElse(""));
+            assertEquals("not-supported", FHIR.newJsonParser().parseResource(OperationOutcome.class, r.body())
+                    .getIssueFirstRep().getCode().toCode());
+        }
+        for (String method : List.of("GET", "DELETE")) {
+            HttpResponse<String> r = send(method, "/fhir/$convert-ccda");
+            assertEquals(405, r.statusCode(), method + " " + r.body());
+            assertEquals("POST", r.headers().firstValue("Allow").orElse(""));
+            FHIR.newJsonParser().parseResource(OperationOutcome.class, r.body());
+        }
+    }
+
+    @Test
+    void capabilityStatementDescribesSearchAndTheOperationResolves() throws Exception {
+        CapabilityStatement cs = FHIR.newJsonParser().parseResource(CapabilityStatement.class, get("/fhir/metadata").body());
+        CapabilityStatement.CapabilityStatementRestResourceComponent encounter = cs.getRestFirstRep().getResource().get(1);
+        assertEquals("Encounter", encounter.getType());
+        assertEquals(List.of("Encounter:patient", "Encounter:subject", "Encounter:location"),
+                encounter.getSearchInclude().stream().map(x -> x.getValue()).toList());
+        assertEquals(List.of("Encounter:patient", "Encounter:subject"),
+                cs.getRestFirstRep().getResource().get(0).getSearchRevInclude().stream().map(x -> x.getValue()).toList());
+        String definition = cs.getRestFirstRep().getOperationFirstRep().getDefinition();
+        assertTrue(definition.endsWith("/fhir/OperationDefinition/convert-ccda"), definition);
+        assertTrue(definition.startsWith("http://127.0.0.1:" + caravan.httpPort + "/fhir/"), definition);
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(definition)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        OperationDefinition od = FHIR.newJsonParser().parseResource(OperationDefinition.class, r.body());
+        assertEquals(definition, od.getUrl());
+        assertEquals("convert-ccda", od.getCode());
+        assertEquals(FhirApi.DOCUMENT_PARAMETER, od.getParameterFirstRep().getName());
+        assertEquals(404, get("/fhir/OperationDefinition/other").statusCode());
+    }
+
+    @Test
+    void convertsThroughTheOperationApiWithParameters() throws Exception {
+        String raw = post("/fhir/$convert-ccda", Tokens.internal("system/Bundle.write"), "application/xml", ccd).body();
+        List<Parameters> variants = List.of(
+                params(new StringType(new String(ccd, java.nio.charset.StandardCharsets.UTF_8))),
+                params(new Base64BinaryType(ccd)));
+        for (Parameters p : variants) {
+            HttpResponse<String> r = post("/fhir/$convert-ccda", Tokens.internal("system/Bundle.write"), "application/fhir+json",
+                    FHIR.newJsonParser().encodeResourceToString(p).getBytes());
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(raw, r.body());
+        }
+        Parameters binary = new Parameters();
+        binary.addParameter().setName("document").setResource(new Binary().setContentType("application/xml").setData(ccd));
+        HttpResponse<String> xml = post("/fhir/$convert-ccda", Tokens.internal("system/Bundle.write"), "application/fhir+xml",
+                FHIR.newXmlParser().encodeResourceToString(binary).getBytes());
+        assertEquals(raw, xml.body());
+
+        FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        IGenericClient hapi = FHIR.newRestfulGenericClient("http://127.0.0.1:" + caravan.httpPort + "/fhir");
+        hapi.registerInterceptor(new BearerTokenAuthInterceptor(Tokens.internal("system/Bundle.write")));
+        Bundle bundle = hapi.operation().onServer().named("$convert-ccda").withParameters(binary)
+                .returnResourceType(Bundle.class).execute();
+        assertEquals(Bundle.BundleType.DOCUMENT, bundle.getType());
+
+        Parameters wrong = new Parameters();
+        wrong.addParameter().setName("ccda").setValue(new StringType("x"));
+        HttpResponse<String> missing = post("/fhir/$convert-ccda", Tokens.internal("system/Bundle.write"), "application/fhir+json",
+                FHIR.newJsonParser().encodeResourceToString(wrong).getBytes());
+        assertEquals(400, missing.statusCode());
+        assertTrue(FHIR.newJsonParser().parseResource(OperationOutcome.class, missing.body()).getIssueFirstRep()
+                .getDiagnostics().contains("'document'"));
+        assertEquals(400, post("/fhir/$convert-ccda", Tokens.internal("system/Bundle.write"), "application/fhir+json",
+                "{\"resourceType\":\"Patient\"}".getBytes()).statusCode());
+    }
+
+    static Parameters params(org.hl7.fhir.r4.model.Type value) {
+        Parameters p = new Parameters();
+        p.addParameter().setName("document").setValue(value);
+        return p;
     }
 
     @Test

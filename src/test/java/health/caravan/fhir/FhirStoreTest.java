@@ -21,6 +21,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.SearchStyleEnum;
+import ca.uhn.fhir.rest.api.SummaryEnum;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import ca.uhn.fhir.rest.gclient.TokenClientParam;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Location;
@@ -410,6 +416,191 @@ class FhirStoreTest {
         assertEquals(before + 2, server.transactions.size());
         // the refusal does not touch Caravan's own store
         patientByMrn("1006");
+    }
+
+    // ---- what standard clients expect of /fhir ----
+
+    IGenericClient fhirClient() {
+        FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        IGenericClient c = FHIR.newRestfulGenericClient("http://127.0.0.1:" + caravan.httpPort + "/fhir");
+        c.registerInterceptor(new BearerTokenAuthInterceptor(reader));
+        return c;
+    }
+
+    HttpResponse<String> postForm(String path, String form) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + caravan.httpPort + path))
+                .header("Authorization", "Bearer " + reader).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(11)
+    void pagingLinksKeepFormatAndEveryParameter() throws Exception {
+        HttpResponse<String> r = get("/fhir/Patient?_format=xml&_count=2&gender=male,female,unknown&_sort=_id", reader, null);
+        assertEquals(200, r.statusCode(), r.body());
+        Bundle page1 = FHIR.newXmlParser().parseResource(Bundle.class, r.body());
+        for (String rel : List.of("self", "first", "next", "last")) {
+            String url = page1.getLink(rel).getUrl();
+            assertTrue(url.contains("_format=xml") && url.contains("_sort=_id") && url.contains("gender=male"), rel + ": " + url);
+        }
+        String next = page1.getLink("next").getUrl();
+        HttpResponse<String> page2 = get(next.substring(next.indexOf("/fhir/")), reader, null);
+        assertTrue(page2.body().startsWith("<Bundle"), page2.body());
+        assertTrue(FHIR.newXmlParser().parseResource(Bundle.class, page2.body()).getLink("previous").getUrl().contains("_format=xml"));
+
+        // HAPI's generic client asking for XML pages through the links
+        IGenericClient c = fhirClient();
+        c.setEncoding(ca.uhn.fhir.rest.api.EncodingEnum.XML);
+        Bundle first = c.search().forResource(Patient.class).count(2).returnBundle(Bundle.class).execute();
+        Bundle second = c.loadPage().next(first).execute();
+        assertEquals(2, second.getEntry().size());
+        assertTrue(second.getLink("self").getUrl().contains("_format=xml"), second.getLink("self").getUrl());
+    }
+
+    @Test
+    @Order(12)
+    void lastModifiedIsAnImfFixdate() throws Exception {
+        assertEquals("Wed, 02 Dec 2026 01:02:03 GMT", FhirReadApi.HTTP_DATE.format(java.time.Instant.parse("2026-12-02T01:02:03Z")));
+        String id = patientByMrn("1001").getIdPart();
+        String lastModified = get("/fhir/Patient/" + id, reader, null).headers().firstValue("Last-Modified").orElseThrow();
+        assertTrue(lastModified.matches("(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT"),
+                lastModified);
+    }
+
+    @Test
+    @Order(13)
+    void aLargeCountIsCappedNotRefused() throws Exception {
+        HttpResponse<String> r = get("/fhir/Patient?_count=500", reader, null);
+        assertEquals(200, r.statusCode(), r.body());
+        Bundle b = FHIR.newJsonParser().parseResource(Bundle.class, r.body());
+        assertTrue(b.getLink("self").getUrl().contains("_count=" + SearchParameters.MAX_COUNT), b.getLink("self").getUrl());
+        assertEquals(b.getTotal(), b.getEntry().size());
+        error(get("/fhir/Patient?_count=-1", reader, null), 400);
+    }
+
+    @Test
+    @Order(14)
+    void searchByPostFormLikeGet() throws Exception {
+        Bundle byGet = search("Patient?family=sm&_sort=_id");
+        HttpResponse<String> r = postForm("/fhir/Patient/_search?_sort=_id", "family=sm");
+        assertEquals(200, r.statusCode(), r.body());
+        Bundle byPost = FHIR.newJsonParser().parseResource(Bundle.class, r.body());
+        assertEquals(byGet.getTotal(), byPost.getTotal());
+        assertTrue(byGet.getTotal() >= 2);
+        assertEquals(ids(byGet), ids(byPost));
+        HttpResponse<String> xml = postForm("/fhir/Patient/_search", "family=sm&_format=xml");
+        assertTrue(xml.body().startsWith("<Bundle"), xml.body());
+        Bundle hapi = fhirClient().search().forResource(Patient.class).where(Patient.FAMILY.matches().value("sm"))
+                .usingStyle(SearchStyleEnum.POST).returnBundle(Bundle.class).execute();
+        assertEquals(byGet.getTotal(), hapi.getTotal());
+        error(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + caravan.httpPort + "/fhir/Patient/_search"))
+                .header("Authorization", "Bearer " + reader).header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()), 415);
+        HttpResponse<String> put = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + caravan.httpPort + "/fhir/Patient"))
+                .header("Authorization", "Bearer " + reader).PUT(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        error(put, 405);
+        assertEquals("GET, HEAD", put.headers().firstValue("Allow").orElse(""));
+    }
+
+    static List<String> ids(Bundle b) {
+        List<String> ids = new ArrayList<>();
+        b.getEntry().forEach(e -> ids.add(e.getResource().getIdPart()));
+        return ids;
+    }
+
+    @Test
+    @Order(15)
+    void summaryCountElementsSortAndLastUpdated() throws Exception {
+        int all = search("Patient").getTotal();
+        Bundle count = search("Patient?_summary=count");
+        assertEquals(all, count.getTotal());
+        assertTrue(count.getEntry().isEmpty());
+        assertEquals(all, fhirClient().search().forResource(Patient.class).summaryMode(SummaryEnum.COUNT)
+                .returnBundle(Bundle.class).execute().getTotal());
+
+        Patient subset = (Patient) search("Patient?identifier=" + q(MRN + "|1001") + "&_elements=name,Patient.gender")
+                .getEntryFirstRep().getResource();
+        assertEquals("JONES", subset.getNameFirstRep().getFamily());
+        assertTrue(subset.hasGender());
+        assertFalse(subset.hasBirthDate());
+        assertFalse(subset.hasIdentifier());
+        assertTrue(subset.getMeta().hasVersionId());
+        assertEquals("SUBSETTED", subset.getMeta().getTagFirstRep().getCode());
+        error(get("/fhir/Patient?_elements=favourite", reader, null), 400);
+
+        List<String> families = new ArrayList<>();
+        search("Patient?_sort=family&_count=50").getEntry().forEach(e -> families.add(((Patient) e.getResource()).getNameFirstRep().getFamily()));
+        List<String> sorted = new ArrayList<>(families);
+        sorted.sort(String.CASE_INSENSITIVE_ORDER);
+        assertEquals(sorted, families);
+        List<String> births = new ArrayList<>();
+        search("Patient?_sort=-birthdate,_id&_count=50").getEntry().forEach(e -> births.add(((Patient) e.getResource()).getBirthDateElement().getValueAsString()));
+        assertTrue(births.get(0).compareTo(births.get(births.size() - 1)) > 0, births.toString());
+        Bundle byHapi = fhirClient().search().forResource(Patient.class).sort().ascending(Patient.FAMILY).count(50)
+                .returnBundle(Bundle.class).execute();
+        assertEquals(families, byHapi.getEntry().stream().map(e -> ((Patient) e.getResource()).getNameFirstRep().getFamily()).toList());
+        List<String> dates = new ArrayList<>();
+        search("Encounter?_sort=date").getEntry().forEach(e -> dates.add(((Encounter) e.getResource()).getPeriod().getStartElement().getValueAsString()));
+        assertEquals(dates.stream().sorted().toList(), dates);
+        assertTrue(error(get("/fhir/Patient?_sort=favourite", reader, null), 400).getIssueFirstRep().getDiagnostics().contains("_sort"));
+        error(get("/fhir/Encounter?_sort=family", reader, null), 400);
+
+        assertEquals(all, search("Patient?_lastUpdated=" + q("gt2000-01-01")).getTotal());
+        assertEquals(0, search("Patient?_lastUpdated=" + q("lt2000-01-01")).getTotal());
+        assertEquals(0, search("Patient?_lastUpdated=2000").getTotal());
+        error(get("/fhir/Patient?_lastUpdated=yesterday", reader, null), 400);
+    }
+
+    @Test
+    @Order(16)
+    void historyCountAndSince() throws Exception {
+        String id = patientByMrn("1001").getIdPart();
+        Bundle full = read("/fhir/Patient/" + id + "/_history", Bundle.class);
+        assertTrue(full.getTotal() >= 2);
+        Bundle one = read("/fhir/Patient/" + id + "/_history?_count=1", Bundle.class);
+        assertEquals(1, one.getEntry().size());
+        assertEquals(full.getEntryFirstRep().getResource().getMeta().getVersionId(), one.getEntryFirstRep().getResource().getMeta().getVersionId());
+        assertEquals(full.getTotal(), read("/fhir/Patient/" + id + "/_history?_since=2000-01-01", Bundle.class).getEntry().size());
+        Bundle none = read("/fhir/Patient/" + id + "/_history?_since=" + q("2999-01-01T00:00:00Z"), Bundle.class);
+        assertEquals(0, none.getEntry().size());
+        Bundle hapi = fhirClient().history().onInstance("Patient/" + id).returnBundle(Bundle.class).count(1)
+                .since(new java.util.Date(0)).execute();
+        assertEquals(1, hapi.getEntry().size());
+        error(get("/fhir/Patient/" + id + "/_history?_since=soon", reader, null), 400);
+        error(get("/fhir/Patient/" + id + "/_history?family=x", reader, null), 400);
+    }
+
+    @Test
+    @Order(17)
+    void includeAndRevinclude() throws Exception {
+        Bundle b = search("Encounter?identifier=V1001&_include=Encounter:patient&_include=Encounter:location");
+        assertEquals(1, b.getTotal());
+        assertEquals(Bundle.SearchEntryMode.MATCH, b.getEntryFirstRep().getSearch().getMode());
+        List<String> included = b.getEntry().stream().filter(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE)
+                .map(e -> e.getResource().fhirType()).sorted().toList();
+        Encounter match = (Encounter) b.getEntryFirstRep().getResource();
+        List<String> expected = new ArrayList<>();
+        match.getLocation().stream().map(l -> l.getLocation().getReference()).distinct().forEach(l -> expected.add("Location"));
+        expected.add("Patient");
+        assertEquals(expected, included);
+        assertTrue(expected.size() >= 2);
+        Bundle hapi = fhirClient().search().forResource(Encounter.class)
+                .where(new TokenClientParam("identifier").exactly().code("V1001"))
+                .include(Encounter.INCLUDE_SUBJECT).returnBundle(Bundle.class).execute();
+        assertEquals(2, hapi.getEntry().size());
+        assertEquals("Patient", hapi.getEntry().get(1).getResource().fhirType());
+
+        Bundle rev = fhirClient().search().forResource(Patient.class)
+                .where(Patient.IDENTIFIER.exactly().systemAndCode(MRN, "1001"))
+                .revInclude(Encounter.INCLUDE_PATIENT).returnBundle(Bundle.class).execute();
+        assertEquals(1, rev.getTotal());
+        assertEquals(2, rev.getEntry().size());
+        assertEquals("Encounter", rev.getEntry().get(1).getResource().fhirType());
+        assertEquals(Bundle.SearchEntryMode.INCLUDE, rev.getEntry().get(1).getSearch().getMode());
+        error(get("/fhir/Encounter?_include=Encounter:practitioner", reader, null), 400);
+        error(get("/fhir/Patient?_include=Encounter:patient", reader, null), 400);
+        error(get("/fhir/Encounter?_include=Encounter:patient", Tokens.internal("system/Encounter.read"), null), 403);
     }
 
     static long count(String sql) throws Exception {
