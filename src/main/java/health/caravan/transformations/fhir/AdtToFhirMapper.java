@@ -318,8 +318,11 @@ public final class AdtToFhirMapper {
         }
 
         if (current != null) {
-            encounter.addLocation().setLocation(reference(current))
-                    .setStatus(Encounter.EncounterLocationStatus.ACTIVE);
+            boolean over = status == Encounter.EncounterStatus.FINISHED
+                    || status == Encounter.EncounterStatus.CANCELLED;
+            encounter.addLocation().setLocation(reference(current)).setStatus(over
+                    ? Encounter.EncounterLocationStatus.COMPLETED
+                    : Encounter.EncounterLocationStatus.ACTIVE);
         }
         if (prior != null && (current == null
                 || !prior.getIdElement().getIdPart().equals(current.getIdElement().getIdPart()))) {

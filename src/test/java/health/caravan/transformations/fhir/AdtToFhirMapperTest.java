@@ -305,6 +305,23 @@ class AdtToFhirMapperTest {
         // PV1-6 is the same bed as PV1-3: one encounter location, no duplicate Locations
         assertEquals(1, e.getLocation().size());
         assertEquals(3, res.locations().size());
+        // a finished Encounter is no longer at its location
+        assertEquals(Encounter.EncounterLocationStatus.COMPLETED, e.getLocationFirstRep().getStatus());
+    }
+
+    @ParameterizedTest(name = "{0} → location {1}")
+    @CsvSource({"A03, COMPLETED", "A08, COMPLETED", "A11, COMPLETED", "A38, COMPLETED", "A01, ACTIVE",
+            "A02, ACTIVE", "A13, ACTIVE", "A21, ACTIVE"})
+    void currentLocationIsCompletedOnceTheEncounterIsOver(String trigger,
+            Encounter.EncounterLocationStatus expected) throws Exception {
+        AdtFhirResources res = MAPPER.map(message(trigger, pid(), seg("PV1", 1, "1", 2, "I", 3, "W1^B1^BED1",
+                6, "W0^^BED9", 19, "V1", 44, "20240101100000", 45, "20240102100000")));
+        Encounter e = res.encounter();
+        assertEquals(2, e.getLocation().size());
+        assertEquals(ref(location(res, "W1/B1/BED1")), e.getLocation().get(0).getLocation().getReference());
+        assertEquals(expected, e.getLocation().get(0).getStatus());
+        assertEquals(Encounter.EncounterLocationStatus.COMPLETED, e.getLocation().get(1).getStatus());
+        assertValid(res, trigger);
     }
 
     @Test
