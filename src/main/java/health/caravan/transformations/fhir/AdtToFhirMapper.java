@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
+import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -209,6 +210,8 @@ public final class AdtToFhirMapper {
             }
         }
 
+        addresses(m, patient);
+
         String sex = value(m, "PID", 8, 1);
         if (sex != null) {
             patient.setGender(gender(sex));
@@ -229,6 +232,57 @@ public final class AdtToFhirMapper {
             patient.setDeceased(new BooleanType(false));
         }
         return patient;
+    }
+
+    /** Every PID-11 repetition with at least one part; empty parts are left out. */
+    private static void addresses(Hl7Text m, Patient patient) {
+        int repetitions = m.repetitions("PID", 11);
+        for (int r = 1; r <= repetitions; r++) {
+            Address address = new Address();
+            for (int c : new int[] {1, 2}) {
+                String line = emptyToNull(m.get("PID", 11, r, c));
+                if (line != null) {
+                    address.addLine(line);
+                }
+            }
+            String city = emptyToNull(m.get("PID", 11, r, 3));
+            String state = emptyToNull(m.get("PID", 11, r, 4));
+            String postalCode = emptyToNull(m.get("PID", 11, r, 5));
+            String country = emptyToNull(m.get("PID", 11, r, 6));
+            String district = emptyToNull(m.get("PID", 11, r, 9));
+            if (city != null) {
+                address.setCity(city);
+            }
+            if (state != null) {
+                address.setState(state);
+            }
+            if (postalCode != null) {
+                address.setPostalCode(postalCode);
+            }
+            if (country != null) {
+                address.setCountry(country);
+            }
+            if (district != null) {
+                address.setDistrict(district);
+            }
+            if (address.isEmpty()) {
+                continue;
+            }
+            String type = emptyToNull(m.get("PID", 11, r, 7));
+            if (type != null) {
+                switch (type.toUpperCase(Locale.ROOT)) {
+                    case "H", "HOME", "P", "L", "RH" -> address.setUse(Address.AddressUse.HOME);
+                    case "B", "O", "BI", "WORK" -> address.setUse(Address.AddressUse.WORK);
+                    case "C", "TEMP" -> address.setUse(Address.AddressUse.TEMP);
+                    case "BA", "OLD" -> address.setUse(Address.AddressUse.OLD);
+                    case "M" -> address.setType(Address.AddressType.POSTAL);
+                    default -> {
+                        // other XAD-7 types (birth place, country of origin, …) carry no FHIR use
+                    }
+                }
+            }
+            patient.addAddress(address);
+        }
     }
 
     static AdministrativeGender gender(String pid8) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
@@ -455,6 +456,53 @@ class AdtToFhirMapperTest {
         assertEquals("DR", p.getNameFirstRep().getPrefixAsSingleString());
         assertFalse(MAPPER.map(message("A08", pid(5, ""))).patient().hasName());
         assertFalse(MAPPER.map(message("A08", pid(5, "^^^^MR"))).patient().hasName());
+    }
+
+    @Test
+    void pid11AddressesFromAFixture() throws Exception {
+        // A11: 666 Special Way^Downton^^^ZZ1 1ZZ^UK^HOME^Goodplaceshire
+        Patient p = map("A11").patient();
+        assertEquals(1, p.getAddress().size());
+        Address a = p.getAddressFirstRep();
+        assertEquals(List.of("666 Special Way", "Downton"), a.getLine().stream().map(Object::toString).toList());
+        assertFalse(a.hasCity());
+        assertFalse(a.hasState());
+        assertEquals("ZZ1 1ZZ", a.getPostalCode());
+        assertEquals("UK", a.getCountry());
+        assertEquals(Address.AddressUse.HOME, a.getUse());
+    }
+
+    @Test
+    void pid11EveryRepetitionWithUseAndNoEmptyParts() throws Exception {
+        AdtFhirResources res = MAPPER.map(message("A28", pid(11,
+                "1 High St^Flat 2^OXFORD^OXON^OX1 1AA^GBR^H^^Oxfordshire"
+                        + "~2 Work Rd^^LEEDS^^LS1 1AA^^B"
+                        + "~^^^\"\"^^^C"
+                        + "~3 Post Box^^YORK^^^^M"
+                        + "~  ^^BATH^^^^O"
+                        + "~4 Old Lane^^^^^^BA"
+                        + "~5 Birth St^^^^^^N")));
+        List<Address> as = res.patient().getAddress();
+        assertEquals(6, as.size(), "the empty repetition is left out");
+        Address home = as.get(0);
+        assertEquals(List.of("1 High St", "Flat 2"), home.getLine().stream().map(Object::toString).toList());
+        assertEquals("OXFORD", home.getCity());
+        assertEquals("OXON", home.getState());
+        assertEquals("OX1 1AA", home.getPostalCode());
+        assertEquals("GBR", home.getCountry());
+        assertEquals("Oxfordshire", home.getDistrict());
+        assertEquals(Address.AddressUse.HOME, home.getUse());
+        assertEquals(Address.AddressUse.WORK, as.get(1).getUse());
+        assertFalse(as.get(1).hasCountry());
+        assertEquals(Address.AddressType.POSTAL, as.get(2).getType());
+        assertFalse(as.get(2).hasUse());
+        assertFalse(as.get(3).hasLine(), "a blank line is left out");
+        assertEquals(Address.AddressUse.WORK, as.get(3).getUse());
+        assertEquals(Address.AddressUse.OLD, as.get(4).getUse());
+        assertFalse(as.get(5).hasUse());
+        assertValid(res, "PID-11");
+        assertFalse(MAPPER.map(message("A28", pid())).patient().hasAddress());
+        assertFalse(MAPPER.map(message("A28", pid(11, "^^^^^^H~\"\""))).patient().hasAddress());
     }
 
     @Test
