@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Encounter;
@@ -211,6 +212,8 @@ public final class AdtToFhirMapper {
         }
 
         addresses(m, patient);
+        telecoms(m, 13, ContactPoint.ContactPointUse.HOME, patient);
+        telecoms(m, 14, ContactPoint.ContactPointUse.WORK, patient);
 
         String sex = value(m, "PID", 8, 1);
         if (sex != null) {
@@ -283,6 +286,89 @@ public final class AdtToFhirMapper {
             }
             patient.addAddress(address);
         }
+    }
+
+    /**
+     * Every PID-{@code field} (13 home, 14 business) repetition with a number or address: system from XTN.3
+     * (XTN.2 NET/BPN), value XTN.12, else XTN.1, else XTN.5-8 (phone) or XTN.4 (email); use mobile for a cell
+     * phone, else from XTN.2, else the field's. Exact repeats are left out.
+     */
+    private static void telecoms(Hl7Text m, int field, ContactPoint.ContactPointUse fieldUse, Patient patient) {
+        int repetitions = m.repetitions("PID", field);
+        for (int r = 1; r <= repetitions; r++) {
+            String useCode = upper(m.get("PID", field, r, 2));
+            String equipment = upper(m.get("PID", field, r, 3));
+            String email = emptyToNull(m.get("PID", field, r, 4));
+            String number = emptyToNull(m.get("PID", field, r, 12));
+            if (number == null) {
+                number = emptyToNull(m.get("PID", field, r, 1));
+            }
+            if (number == null) {
+                number = phoneParts(m, field, r);
+            }
+
+            ContactPoint.ContactPointSystem system;
+            String value;
+            if ("INTERNET".equals(equipment) || "X.400".equals(equipment) || "NET".equals(useCode)
+                    || (number == null && email != null)) {
+                system = ContactPoint.ContactPointSystem.EMAIL;
+                value = email != null ? email : number;
+            } else {
+                system = switch (equipment) {
+                    case "FX" -> ContactPoint.ContactPointSystem.FAX;
+                    case "BP" -> ContactPoint.ContactPointSystem.PAGER;
+                    default -> "BPN".equals(useCode) ? ContactPoint.ContactPointSystem.PAGER
+                            : ContactPoint.ContactPointSystem.PHONE;
+                };
+                value = number;
+            }
+            if (value == null) {
+                continue;
+            }
+            ContactPoint.ContactPointUse use;
+            if ("CP".equals(equipment) || "CELLULAR PHONE".equals(equipment) || "MOBILE".equals(useCode)
+                    || "MOB".equals(useCode)) {
+                use = ContactPoint.ContactPointUse.MOBILE;
+            } else {
+                use = switch (useCode) {
+                    case "PRN", "ORN", "VHN", "HOME", "HP" -> ContactPoint.ContactPointUse.HOME;
+                    case "WPN", "WORK", "WP" -> ContactPoint.ContactPointUse.WORK;
+                    default -> fieldUse;
+                };
+            }
+            ContactPoint telecom = new ContactPoint().setSystem(system).setValue(value).setUse(use);
+            if (patient.getTelecom().stream().noneMatch(t -> t.equalsDeep(telecom))) {
+                patient.addTelecom(telecom);
+            }
+        }
+    }
+
+    /** {@code +country area local ext. extension} of XTN.5-8, null without a local number (XTN.7). */
+    private static String phoneParts(Hl7Text m, int field, int r) {
+        String local = emptyToNull(m.get("PID", field, r, 7));
+        if (local == null) {
+            return null;
+        }
+        StringBuilder s = new StringBuilder();
+        String country = emptyToNull(m.get("PID", field, r, 5));
+        String area = emptyToNull(m.get("PID", field, r, 6));
+        String extension = emptyToNull(m.get("PID", field, r, 8));
+        if (country != null) {
+            s.append(country.startsWith("+") ? "" : "+").append(country).append(' ');
+        }
+        if (area != null) {
+            s.append(area).append(' ');
+        }
+        s.append(local);
+        if (extension != null) {
+            s.append(" ext. ").append(extension);
+        }
+        return s.toString();
+    }
+
+    private static String upper(String s) {
+        String t = emptyToNull(s);
+        return t == null ? "" : t.toUpperCase(Locale.ROOT);
     }
 
     static AdministrativeGender gender(String pid8) {

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Identifier;
@@ -503,6 +504,35 @@ class AdtToFhirMapperTest {
         assertValid(res, "PID-11");
         assertFalse(MAPPER.map(message("A28", pid())).patient().hasAddress());
         assertFalse(MAPPER.map(message("A28", pid(11, "^^^^^^H~\"\""))).patient().hasAddress());
+    }
+
+    static String telecom(ContactPoint t) {
+        return t.getSystem().toCode() + "|" + t.getUse().toCode() + "|" + t.getValue();
+    }
+
+    @Test
+    void pid13TelecomsFromAFixture() throws Exception {
+        // A11: 415399^HP^Telephone~555555555555^MOB^Cellular Phone
+        assertEquals(List.of("phone|home|415399", "phone|mobile|555555555555"),
+                map("A11").patient().getTelecom().stream().map(AdtToFhirMapperTest::telecom).toList());
+    }
+
+    @Test
+    void pid13HomeAndPid14BusinessTelecoms() throws Exception {
+        AdtFhirResources res = MAPPER.map(message("A28", pid(
+                13, "01865 111111^PRN^PH~^NET^Internet^jane@example.org~07700 900000^PRN^CP~^PRN^PH^^44^1865^222222^9"
+                        + "~^^^~  ^PRN^PH~01865 111111^PRN^PH~^^^x@example.org~old^PRN^PH^^^^^^^^^01865333333",
+                14, "01865 444444^WPN^PH~01865 555555^WPN^FX~12345^WPN^BP")));
+        assertEquals(List.of("phone|home|01865 111111", "email|home|jane@example.org", "phone|mobile|07700 900000",
+                "phone|home|+44 1865 222222 ext. 9", "email|home|x@example.org", "phone|home|01865333333",
+                "phone|work|01865 444444", "fax|work|01865 555555", "pager|work|12345"),
+                res.patient().getTelecom().stream().map(AdtToFhirMapperTest::telecom).toList());
+        assertValid(res, "PID-13/14");
+        assertFalse(MAPPER.map(message("A28", pid())).patient().hasTelecom());
+        assertFalse(MAPPER.map(message("A28", pid(13, "^PRN^PH~\"\"", 14, "^WPN"))).patient().hasTelecom());
+        // without XTN.2/3: the field's use
+        assertEquals(List.of("phone|home|1", "phone|work|2"), MAPPER.map(message("A28", pid(13, "1", 14, "2")))
+                .patient().getTelecom().stream().map(AdtToFhirMapperTest::telecom).toList());
     }
 
     @Test
