@@ -40,7 +40,7 @@ import health.caravan.transformations.IdentifierTypes;
  * One accepted HL7 v2 ADT message → FHIR R4 Patient, Encounter (PV1-19) and ward/bay/bed Locations (PV1-3, PV1-6).
  *
  * <p>Field choices follow {@link health.caravan.transformations.AdtActionMapper}: PID-3 identifiers selected by type
- * code (CX-5), PID-5 name, PID-7 birth date, PID-8 sex, PID-29/30 death, PV1-2 patient class, PV1-3 ward^bay^bed,
+ * code (CX-5), PID-5 names, PID-11 addresses, PID-13/14 telecoms, PID-7 birth date, PID-8 sex, PID-29/30 death, PV1-2 patient class, PV1-3 ward^bay^bed,
  * PV1-6 previous location, PV1-19 visit number, PV1-44/45 admit/discharge, MRG-1 on merges.
  *
  * <p>Ids are name-based UUIDs of the business identifiers, so mapping the same message twice (or two messages about
@@ -191,23 +191,11 @@ public final class AdtToFhirMapper {
         patient.setIdentifier(new ArrayList<>(identifiers));
         patient.setActive(true);
 
-        String family = value(m, "PID", 5, 1);
-        String given = value(m, "PID", 5, 2);
-        String middle = value(m, "PID", 5, 3);
-        String prefix = value(m, "PID", 5, 5);
-        if (family != null || given != null || middle != null) {
-            HumanName name = patient.addName().setUse(HumanName.NameUse.OFFICIAL);
-            if (family != null) {
-                name.setFamily(family);
-            }
-            if (given != null) {
-                name.addGiven(given);
-            }
-            if (middle != null) {
-                name.addGiven(middle);
-            }
-            if (prefix != null) {
-                name.addPrefix(prefix);
+        int names = m.repetitions("PID", 5);
+        for (int r = 1; r <= names; r++) {
+            HumanName name = name(m, r);
+            if (name != null && patient.getName().stream().noneMatch(n -> n.equalsDeep(name))) {
+                patient.addName(name);
             }
         }
 
@@ -235,6 +223,63 @@ public final class AdtToFhirMapper {
             patient.setDeceased(new BooleanType(false));
         }
         return patient;
+    }
+
+    /**
+     * PID-5 repetition {@code r}: family XPN.1, given XPN.2 and .3, suffix XPN.4, prefix XPN.5, use from XPN.7 (the
+     * first repetition is {@code official} unless XPN.7 says otherwise); null without family or given names.
+     */
+    private static HumanName name(Hl7Text m, int r) {
+        String family = emptyToNull(m.get("PID", 5, r, 1));
+        String given = emptyToNull(m.get("PID", 5, r, 2));
+        String middle = emptyToNull(m.get("PID", 5, r, 3));
+        if (family == null && given == null && middle == null) {
+            return null;
+        }
+        HumanName name = new HumanName();
+        HumanName.NameUse use = nameUse(m.get("PID", 5, r, 7));
+        if (use == null && r == 1) {
+            use = HumanName.NameUse.OFFICIAL;
+        }
+        if (use != null) {
+            name.setUse(use);
+        }
+        if (family != null) {
+            name.setFamily(family);
+        }
+        if (given != null) {
+            name.addGiven(given);
+        }
+        if (middle != null) {
+            name.addGiven(middle);
+        }
+        String suffix = emptyToNull(m.get("PID", 5, r, 4));
+        if (suffix != null) {
+            name.addSuffix(suffix);
+        }
+        String prefix = emptyToNull(m.get("PID", 5, r, 5));
+        if (prefix != null) {
+            name.addPrefix(prefix);
+        }
+        return name;
+    }
+
+    /** HL7 table 0200 name type (XPN.7) → FHIR name use; null when it has none. */
+    static HumanName.NameUse nameUse(String xpn7) {
+        String t = emptyToNull(xpn7);
+        if (t == null) {
+            return null;
+        }
+        return switch (t.toUpperCase(Locale.ROOT)) {
+            case "L", "R", "C" -> HumanName.NameUse.OFFICIAL;
+            case "A", "D", "PREFERRED" -> HumanName.NameUse.USUAL;
+            case "N" -> HumanName.NameUse.NICKNAME;
+            case "M" -> HumanName.NameUse.MAIDEN;
+            case "B", "BAD", "NOUSE" -> HumanName.NameUse.OLD;
+            case "S", "MSK" -> HumanName.NameUse.ANONYMOUS;
+            case "TEMP", "NB", "NAV" -> HumanName.NameUse.TEMP;
+            default -> null;
+        };
     }
 
     /** Every PID-11 repetition with at least one part; empty parts are left out. */

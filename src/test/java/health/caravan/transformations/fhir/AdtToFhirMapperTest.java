@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Patient;
@@ -533,6 +534,28 @@ class AdtToFhirMapperTest {
         // without XTN.2/3: the field's use
         assertEquals(List.of("phone|home|1", "phone|work|2"), MAPPER.map(message("A28", pid(13, "1", 14, "2")))
                 .patient().getTelecom().stream().map(AdtToFhirMapperTest::telecom).toList());
+    }
+
+    static String name(HumanName n) {
+        return (n.hasUse() ? n.getUse().toCode() : "-") + "|" + n.getFamily() + "|" + n.getGivenAsSingleString()
+                + "|" + n.getPrefixAsSingleString() + "|" + n.getSuffixAsSingleString();
+    }
+
+    @Test
+    void pid5RepetitionsAreMoreNames() throws Exception {
+        AdtFhirResources res = MAPPER.map(message("A28", pid(5, "DOE^JANE^ANN^^DR^^L"
+                + "~SMITH^JANE^^^MRS^^M~DOE^JJ^^^^^N~ROE^JANE^^JR^^^A~DOE^JANE^ANN^^DR^^L~^^^^MS^^A~BLOGGS^JO^^^^^ZZ"
+                + "~DOE^JAYNE^^^^^BAD~ALIAS^^^^^^D")));
+        assertEquals(List.of("official|DOE|JANE ANN|DR|", "maiden|SMITH|JANE|MRS|", "nickname|DOE|JJ||",
+                "usual|ROE|JANE||JR", "-|BLOGGS|JO||", "old|DOE|JAYNE||", "usual|ALIAS|||"),
+                res.patient().getName().stream().map(AdtToFhirMapperTest::name).toList(),
+                "the repeat and the repetition without a name are left out");
+        assertValid(res, "PID-5 repetitions");
+        // the first repetition is official unless XPN-7 says otherwise; fixtures' CURRENT is no FHIR use
+        assertEquals(List.of("official|ZZZTHISISBRANDNEW|ZZZTEST|MRS|"), map("A08").patient().getName().stream()
+                .map(AdtToFhirMapperTest::name).toList());
+        assertEquals(HumanName.NameUse.USUAL, MAPPER.map(message("A28", pid(5, "DOE^JANE^^^^^D"))).patient()
+                .getNameFirstRep().getUse());
     }
 
     @Test
