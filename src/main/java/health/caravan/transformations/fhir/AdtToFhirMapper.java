@@ -15,9 +15,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
+import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Encounter;
@@ -38,7 +40,7 @@ import health.caravan.transformations.IdentifierTypes;
  * One accepted HL7 v2 ADT message → FHIR R4 Patient, Encounter (PV1-19) and ward/bay/bed Locations (PV1-3, PV1-6).
  *
  * <p>Field choices follow {@link health.caravan.transformations.AdtActionMapper}: PID-3 identifiers selected by type
- * code (CX-5), PID-5 name, PID-7 birth date, PID-8 sex, PID-29/30 death, PV1-2 patient class, PV1-3 ward^bay^bed,
+ * code (CX-5), PID-5 names, PID-11 addresses, PID-13/14 telecoms, PID-7 birth date, PID-8 sex, PID-29/30 death, PV1-2 patient class, PV1-3 ward^bay^bed,
  * PV1-6 previous location, PV1-19 visit number, PV1-44/45 admit/discharge, MRG-1 on merges.
  *
  * <p>Ids are name-based UUIDs of the business identifiers, so mapping the same message twice (or two messages about
@@ -189,25 +191,17 @@ public final class AdtToFhirMapper {
         patient.setIdentifier(new ArrayList<>(identifiers));
         patient.setActive(true);
 
-        String family = value(m, "PID", 5, 1);
-        String given = value(m, "PID", 5, 2);
-        String middle = value(m, "PID", 5, 3);
-        String prefix = value(m, "PID", 5, 5);
-        if (family != null || given != null || middle != null) {
-            HumanName name = patient.addName().setUse(HumanName.NameUse.OFFICIAL);
-            if (family != null) {
-                name.setFamily(family);
-            }
-            if (given != null) {
-                name.addGiven(given);
-            }
-            if (middle != null) {
-                name.addGiven(middle);
-            }
-            if (prefix != null) {
-                name.addPrefix(prefix);
+        int names = m.repetitions("PID", 5);
+        for (int r = 1; r <= names; r++) {
+            HumanName name = name(m, r);
+            if (name != null && patient.getName().stream().noneMatch(n -> n.equalsDeep(name))) {
+                patient.addName(name);
             }
         }
+
+        addresses(m, patient);
+        telecoms(m, 13, ContactPoint.ContactPointUse.HOME, patient);
+        telecoms(m, 14, ContactPoint.ContactPointUse.WORK, patient);
 
         String sex = value(m, "PID", 8, 1);
         if (sex != null) {
@@ -229,6 +223,197 @@ public final class AdtToFhirMapper {
             patient.setDeceased(new BooleanType(false));
         }
         return patient;
+    }
+
+    /**
+     * PID-5 repetition {@code r}: family XPN.1, given XPN.2 and .3, suffix XPN.4, prefix XPN.5, use from XPN.7 (the
+     * first repetition is {@code official} unless XPN.7 says otherwise); null without family or given names.
+     */
+    private static HumanName name(Hl7Text m, int r) {
+        String family = emptyToNull(m.get("PID", 5, r, 1));
+        String given = emptyToNull(m.get("PID", 5, r, 2));
+        String middle = emptyToNull(m.get("PID", 5, r, 3));
+        if (family == null && given == null && middle == null) {
+            return null;
+        }
+        HumanName name = new HumanName();
+        HumanName.NameUse use = nameUse(m.get("PID", 5, r, 7));
+        if (use == null && r == 1) {
+            use = HumanName.NameUse.OFFICIAL;
+        }
+        if (use != null) {
+            name.setUse(use);
+        }
+        if (family != null) {
+            name.setFamily(family);
+        }
+        if (given != null) {
+            name.addGiven(given);
+        }
+        if (middle != null) {
+            name.addGiven(middle);
+        }
+        String suffix = emptyToNull(m.get("PID", 5, r, 4));
+        if (suffix != null) {
+            name.addSuffix(suffix);
+        }
+        String prefix = emptyToNull(m.get("PID", 5, r, 5));
+        if (prefix != null) {
+            name.addPrefix(prefix);
+        }
+        return name;
+    }
+
+    /** HL7 table 0200 name type (XPN.7) → FHIR name use; null when it has none. */
+    static HumanName.NameUse nameUse(String xpn7) {
+        String t = emptyToNull(xpn7);
+        if (t == null) {
+            return null;
+        }
+        return switch (t.toUpperCase(Locale.ROOT)) {
+            case "L", "R", "C" -> HumanName.NameUse.OFFICIAL;
+            case "A", "D", "PREFERRED" -> HumanName.NameUse.USUAL;
+            case "N" -> HumanName.NameUse.NICKNAME;
+            case "M" -> HumanName.NameUse.MAIDEN;
+            case "B", "BAD", "NOUSE" -> HumanName.NameUse.OLD;
+            case "S", "MSK" -> HumanName.NameUse.ANONYMOUS;
+            case "TEMP", "NB", "NAV" -> HumanName.NameUse.TEMP;
+            default -> null;
+        };
+    }
+
+    /** Every PID-11 repetition with at least one part; empty parts are left out. */
+    private static void addresses(Hl7Text m, Patient patient) {
+        int repetitions = m.repetitions("PID", 11);
+        for (int r = 1; r <= repetitions; r++) {
+            Address address = new Address();
+            for (int c : new int[] {1, 2}) {
+                String line = emptyToNull(m.get("PID", 11, r, c));
+                if (line != null) {
+                    address.addLine(line);
+                }
+            }
+            String city = emptyToNull(m.get("PID", 11, r, 3));
+            String state = emptyToNull(m.get("PID", 11, r, 4));
+            String postalCode = emptyToNull(m.get("PID", 11, r, 5));
+            String country = emptyToNull(m.get("PID", 11, r, 6));
+            String district = emptyToNull(m.get("PID", 11, r, 9));
+            if (city != null) {
+                address.setCity(city);
+            }
+            if (state != null) {
+                address.setState(state);
+            }
+            if (postalCode != null) {
+                address.setPostalCode(postalCode);
+            }
+            if (country != null) {
+                address.setCountry(country);
+            }
+            if (district != null) {
+                address.setDistrict(district);
+            }
+            if (address.isEmpty()) {
+                continue;
+            }
+            String type = emptyToNull(m.get("PID", 11, r, 7));
+            if (type != null) {
+                switch (type.toUpperCase(Locale.ROOT)) {
+                    case "H", "HOME", "P", "L", "RH" -> address.setUse(Address.AddressUse.HOME);
+                    case "B", "O", "BI", "WORK" -> address.setUse(Address.AddressUse.WORK);
+                    case "C", "TEMP" -> address.setUse(Address.AddressUse.TEMP);
+                    case "BA", "OLD" -> address.setUse(Address.AddressUse.OLD);
+                    case "M" -> address.setType(Address.AddressType.POSTAL);
+                    default -> {
+                        // other XAD-7 types (birth place, country of origin, …) carry no FHIR use
+                    }
+                }
+            }
+            patient.addAddress(address);
+        }
+    }
+
+    /**
+     * Every PID-{@code field} (13 home, 14 business) repetition with a number or address: system from XTN.3
+     * (XTN.2 NET/BPN), value XTN.12, else XTN.1, else XTN.5-8 (phone) or XTN.4 (email); use mobile for a cell
+     * phone, else from XTN.2, else the field's. Exact repeats are left out.
+     */
+    private static void telecoms(Hl7Text m, int field, ContactPoint.ContactPointUse fieldUse, Patient patient) {
+        int repetitions = m.repetitions("PID", field);
+        for (int r = 1; r <= repetitions; r++) {
+            String useCode = upper(m.get("PID", field, r, 2));
+            String equipment = upper(m.get("PID", field, r, 3));
+            String email = emptyToNull(m.get("PID", field, r, 4));
+            String number = emptyToNull(m.get("PID", field, r, 12));
+            if (number == null) {
+                number = emptyToNull(m.get("PID", field, r, 1));
+            }
+            if (number == null) {
+                number = phoneParts(m, field, r);
+            }
+
+            ContactPoint.ContactPointSystem system;
+            String value;
+            if ("INTERNET".equals(equipment) || "X.400".equals(equipment) || "NET".equals(useCode)
+                    || (number == null && email != null)) {
+                system = ContactPoint.ContactPointSystem.EMAIL;
+                value = email != null ? email : number;
+            } else {
+                system = switch (equipment) {
+                    case "FX" -> ContactPoint.ContactPointSystem.FAX;
+                    case "BP" -> ContactPoint.ContactPointSystem.PAGER;
+                    default -> "BPN".equals(useCode) ? ContactPoint.ContactPointSystem.PAGER
+                            : ContactPoint.ContactPointSystem.PHONE;
+                };
+                value = number;
+            }
+            if (value == null) {
+                continue;
+            }
+            ContactPoint.ContactPointUse use;
+            if ("CP".equals(equipment) || "CELLULAR PHONE".equals(equipment) || "MOBILE".equals(useCode)
+                    || "MOB".equals(useCode)) {
+                use = ContactPoint.ContactPointUse.MOBILE;
+            } else {
+                use = switch (useCode) {
+                    case "PRN", "ORN", "VHN", "HOME", "HP" -> ContactPoint.ContactPointUse.HOME;
+                    case "WPN", "WORK", "WP" -> ContactPoint.ContactPointUse.WORK;
+                    default -> fieldUse;
+                };
+            }
+            ContactPoint telecom = new ContactPoint().setSystem(system).setValue(value).setUse(use);
+            if (patient.getTelecom().stream().noneMatch(t -> t.equalsDeep(telecom))) {
+                patient.addTelecom(telecom);
+            }
+        }
+    }
+
+    /** {@code +country area local ext. extension} of XTN.5-8, null without a local number (XTN.7). */
+    private static String phoneParts(Hl7Text m, int field, int r) {
+        String local = emptyToNull(m.get("PID", field, r, 7));
+        if (local == null) {
+            return null;
+        }
+        StringBuilder s = new StringBuilder();
+        String country = emptyToNull(m.get("PID", field, r, 5));
+        String area = emptyToNull(m.get("PID", field, r, 6));
+        String extension = emptyToNull(m.get("PID", field, r, 8));
+        if (country != null) {
+            s.append(country.startsWith("+") ? "" : "+").append(country).append(' ');
+        }
+        if (area != null) {
+            s.append(area).append(' ');
+        }
+        s.append(local);
+        if (extension != null) {
+            s.append(" ext. ").append(extension);
+        }
+        return s.toString();
+    }
+
+    private static String upper(String s) {
+        String t = emptyToNull(s);
+        return t == null ? "" : t.toUpperCase(Locale.ROOT);
     }
 
     static AdministrativeGender gender(String pid8) {
@@ -318,8 +503,11 @@ public final class AdtToFhirMapper {
         }
 
         if (current != null) {
-            encounter.addLocation().setLocation(reference(current))
-                    .setStatus(Encounter.EncounterLocationStatus.ACTIVE);
+            boolean over = status == Encounter.EncounterStatus.FINISHED
+                    || status == Encounter.EncounterStatus.CANCELLED;
+            encounter.addLocation().setLocation(reference(current)).setStatus(over
+                    ? Encounter.EncounterLocationStatus.COMPLETED
+                    : Encounter.EncounterLocationStatus.ACTIVE);
         }
         if (prior != null && (current == null
                 || !prior.getIdElement().getIdPart().equals(current.getIdElement().getIdPart()))) {

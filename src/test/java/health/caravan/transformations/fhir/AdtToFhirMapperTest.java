@@ -14,9 +14,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Patient;
@@ -305,6 +308,23 @@ class AdtToFhirMapperTest {
         // PV1-6 is the same bed as PV1-3: one encounter location, no duplicate Locations
         assertEquals(1, e.getLocation().size());
         assertEquals(3, res.locations().size());
+        // a finished Encounter is no longer at its location
+        assertEquals(Encounter.EncounterLocationStatus.COMPLETED, e.getLocationFirstRep().getStatus());
+    }
+
+    @ParameterizedTest(name = "{0} → location {1}")
+    @CsvSource({"A03, COMPLETED", "A08, COMPLETED", "A11, COMPLETED", "A38, COMPLETED", "A01, ACTIVE",
+            "A02, ACTIVE", "A13, ACTIVE", "A21, ACTIVE"})
+    void currentLocationIsCompletedOnceTheEncounterIsOver(String trigger,
+            Encounter.EncounterLocationStatus expected) throws Exception {
+        AdtFhirResources res = MAPPER.map(message(trigger, pid(), seg("PV1", 1, "1", 2, "I", 3, "W1^B1^BED1",
+                6, "W0^^BED9", 19, "V1", 44, "20240101100000", 45, "20240102100000")));
+        Encounter e = res.encounter();
+        assertEquals(2, e.getLocation().size());
+        assertEquals(ref(location(res, "W1/B1/BED1")), e.getLocation().get(0).getLocation().getReference());
+        assertEquals(expected, e.getLocation().get(0).getStatus());
+        assertEquals(Encounter.EncounterLocationStatus.COMPLETED, e.getLocation().get(1).getStatus());
+        assertValid(res, trigger);
     }
 
     @Test
@@ -438,6 +458,104 @@ class AdtToFhirMapperTest {
         assertEquals("DR", p.getNameFirstRep().getPrefixAsSingleString());
         assertFalse(MAPPER.map(message("A08", pid(5, ""))).patient().hasName());
         assertFalse(MAPPER.map(message("A08", pid(5, "^^^^MR"))).patient().hasName());
+    }
+
+    @Test
+    void pid11AddressesFromAFixture() throws Exception {
+        // A11: 666 Special Way^Downton^^^ZZ1 1ZZ^UK^HOME^Goodplaceshire
+        Patient p = map("A11").patient();
+        assertEquals(1, p.getAddress().size());
+        Address a = p.getAddressFirstRep();
+        assertEquals(List.of("666 Special Way", "Downton"), a.getLine().stream().map(Object::toString).toList());
+        assertFalse(a.hasCity());
+        assertFalse(a.hasState());
+        assertEquals("ZZ1 1ZZ", a.getPostalCode());
+        assertEquals("UK", a.getCountry());
+        assertEquals(Address.AddressUse.HOME, a.getUse());
+    }
+
+    @Test
+    void pid11EveryRepetitionWithUseAndNoEmptyParts() throws Exception {
+        AdtFhirResources res = MAPPER.map(message("A28", pid(11,
+                "1 High St^Flat 2^OXFORD^OXON^OX1 1AA^GBR^H^^Oxfordshire"
+                        + "~2 Work Rd^^LEEDS^^LS1 1AA^^B"
+                        + "~^^^\"\"^^^C"
+                        + "~3 Post Box^^YORK^^^^M"
+                        + "~  ^^BATH^^^^O"
+                        + "~4 Old Lane^^^^^^BA"
+                        + "~5 Birth St^^^^^^N")));
+        List<Address> as = res.patient().getAddress();
+        assertEquals(6, as.size(), "the empty repetition is left out");
+        Address home = as.get(0);
+        assertEquals(List.of("1 High St", "Flat 2"), home.getLine().stream().map(Object::toString).toList());
+        assertEquals("OXFORD", home.getCity());
+        assertEquals("OXON", home.getState());
+        assertEquals("OX1 1AA", home.getPostalCode());
+        assertEquals("GBR", home.getCountry());
+        assertEquals("Oxfordshire", home.getDistrict());
+        assertEquals(Address.AddressUse.HOME, home.getUse());
+        assertEquals(Address.AddressUse.WORK, as.get(1).getUse());
+        assertFalse(as.get(1).hasCountry());
+        assertEquals(Address.AddressType.POSTAL, as.get(2).getType());
+        assertFalse(as.get(2).hasUse());
+        assertFalse(as.get(3).hasLine(), "a blank line is left out");
+        assertEquals(Address.AddressUse.WORK, as.get(3).getUse());
+        assertEquals(Address.AddressUse.OLD, as.get(4).getUse());
+        assertFalse(as.get(5).hasUse());
+        assertValid(res, "PID-11");
+        assertFalse(MAPPER.map(message("A28", pid())).patient().hasAddress());
+        assertFalse(MAPPER.map(message("A28", pid(11, "^^^^^^H~\"\""))).patient().hasAddress());
+    }
+
+    static String telecom(ContactPoint t) {
+        return t.getSystem().toCode() + "|" + t.getUse().toCode() + "|" + t.getValue();
+    }
+
+    @Test
+    void pid13TelecomsFromAFixture() throws Exception {
+        // A11: 415399^HP^Telephone~555555555555^MOB^Cellular Phone
+        assertEquals(List.of("phone|home|415399", "phone|mobile|555555555555"),
+                map("A11").patient().getTelecom().stream().map(AdtToFhirMapperTest::telecom).toList());
+    }
+
+    @Test
+    void pid13HomeAndPid14BusinessTelecoms() throws Exception {
+        AdtFhirResources res = MAPPER.map(message("A28", pid(
+                13, "01865 111111^PRN^PH~^NET^Internet^jane@example.org~07700 900000^PRN^CP~^PRN^PH^^44^1865^222222^9"
+                        + "~^^^~  ^PRN^PH~01865 111111^PRN^PH~^^^x@example.org~old^PRN^PH^^^^^^^^^01865333333",
+                14, "01865 444444^WPN^PH~01865 555555^WPN^FX~12345^WPN^BP")));
+        assertEquals(List.of("phone|home|01865 111111", "email|home|jane@example.org", "phone|mobile|07700 900000",
+                "phone|home|+44 1865 222222 ext. 9", "email|home|x@example.org", "phone|home|01865333333",
+                "phone|work|01865 444444", "fax|work|01865 555555", "pager|work|12345"),
+                res.patient().getTelecom().stream().map(AdtToFhirMapperTest::telecom).toList());
+        assertValid(res, "PID-13/14");
+        assertFalse(MAPPER.map(message("A28", pid())).patient().hasTelecom());
+        assertFalse(MAPPER.map(message("A28", pid(13, "^PRN^PH~\"\"", 14, "^WPN"))).patient().hasTelecom());
+        // without XTN.2/3: the field's use
+        assertEquals(List.of("phone|home|1", "phone|work|2"), MAPPER.map(message("A28", pid(13, "1", 14, "2")))
+                .patient().getTelecom().stream().map(AdtToFhirMapperTest::telecom).toList());
+    }
+
+    static String name(HumanName n) {
+        return (n.hasUse() ? n.getUse().toCode() : "-") + "|" + n.getFamily() + "|" + n.getGivenAsSingleString()
+                + "|" + n.getPrefixAsSingleString() + "|" + n.getSuffixAsSingleString();
+    }
+
+    @Test
+    void pid5RepetitionsAreMoreNames() throws Exception {
+        AdtFhirResources res = MAPPER.map(message("A28", pid(5, "DOE^JANE^ANN^^DR^^L"
+                + "~SMITH^JANE^^^MRS^^M~DOE^JJ^^^^^N~ROE^JANE^^JR^^^A~DOE^JANE^ANN^^DR^^L~^^^^MS^^A~BLOGGS^JO^^^^^ZZ"
+                + "~DOE^JAYNE^^^^^BAD~ALIAS^^^^^^D")));
+        assertEquals(List.of("official|DOE|JANE ANN|DR|", "maiden|SMITH|JANE|MRS|", "nickname|DOE|JJ||",
+                "usual|ROE|JANE||JR", "-|BLOGGS|JO||", "old|DOE|JAYNE||", "usual|ALIAS|||"),
+                res.patient().getName().stream().map(AdtToFhirMapperTest::name).toList(),
+                "the repeat and the repetition without a name are left out");
+        assertValid(res, "PID-5 repetitions");
+        // the first repetition is official unless XPN-7 says otherwise; fixtures' CURRENT is no FHIR use
+        assertEquals(List.of("official|ZZZTHISISBRANDNEW|ZZZTEST|MRS|"), map("A08").patient().getName().stream()
+                .map(AdtToFhirMapperTest::name).toList());
+        assertEquals(HumanName.NameUse.USUAL, MAPPER.map(message("A28", pid(5, "DOE^JANE^^^^^D"))).patient()
+                .getNameFirstRep().getUse());
     }
 
     @Test
