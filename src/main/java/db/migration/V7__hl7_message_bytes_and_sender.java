@@ -11,6 +11,8 @@ import java.util.Locale;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
+import health.caravan.hl7.Hl7Text;
+import health.caravan.hl7.NotHl7Exception;
 import health.caravan.store.MessageStore;
 
 /**
@@ -66,28 +68,13 @@ public class V7__hl7_message_bytes_and_sender extends BaseJavaMigration {
         }
     }
 
-    /** MSH-3 and MSH-4 of the stored text ("" when absent). */
+    /** MSH-3 and MSH-4 of the stored text as the inbound pipeline reads them ("" when absent or not HL7). */
     static String[] sender(String content) {
-        String[] none = {"", ""};
-        if (content == null) {
-            return none;
+        try {
+            Hl7Text message = Hl7Text.parse(content);
+            return new String[] {message.rawField("MSH", 3), message.rawField("MSH", 4)};
+        } catch (NotHl7Exception e) {
+            return new String[] {"", ""};
         }
-        String text = content.strip();
-        if (!text.startsWith("MSH") || text.length() < 4) {
-            return none;
-        }
-        int end = text.length();
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (ch == '\r' || ch == '\n') {
-                end = i;
-                break;
-            }
-        }
-        String msh = text.substring(0, end);
-        String separator = String.valueOf(msh.charAt(3));
-        // fields[0] = "MSH", fields[1] = MSH-2 (encoding characters), fields[2] = MSH-3, fields[3] = MSH-4
-        String[] fields = msh.split(java.util.regex.Pattern.quote(separator), -1);
-        return new String[] {fields.length > 2 ? fields[2] : "", fields.length > 3 ? fields[3] : ""};
     }
 }
