@@ -46,6 +46,12 @@ public final class Caravan {
         main.configure().setAutoConfigurationLogSummary(false);
         main.addMainListener(new MainListenerSupport() {
             @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                // before the configuration classes convert their settings: a non-number is named
+                StartupChecks.numbers(m.getCamelContext());
+            }
+
+            @Override
             public void afterConfigure(BaseMainSupport m) {
                 SettingsSummary.log(m.getCamelContext());
             }
@@ -69,18 +75,28 @@ public final class Caravan {
         }
     }
 
-    /** The message of the innermost cause that has one (a refusal names its setting there). */
+    /**
+     * Why the start failed, for the last log line: a refusal's message (it names its setting and what to
+     * do), else the outermost message that names a setting (a property Camel could not convert), else the
+     * innermost message.
+     */
     static String rootMessage(Throwable e) {
-        String message = e.getClass().getName();
+        String innermost = e.getClass().getName();
+        String namingSetting = null;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t.getMessage() != null) {
-                message = t.getMessage();
+            String m = t.getMessage();
+            if (m == null) {
+                continue;
             }
-            if (t.getMessage() != null && t.getMessage().startsWith("Refusing to start")) {
-                return t.getMessage();
+            if (m.startsWith("Refusing to start")) {
+                return m;
             }
+            if (namingSetting == null && (m.contains("caravan.") || m.contains("CARAVAN_"))) {
+                namingSetting = m;
+            }
+            innermost = m;
         }
-        return message;
+        return namingSetting != null ? namingSetting : innermost;
     }
 
     /** Starts Caravan in this JVM (tests, benchmarks) with settings that override the properties file. */

@@ -125,6 +125,47 @@ final class StartupChecks {
         }
     }
 
+    /**
+     * Every numeric setting (one whose default in application.properties is a number) holds a number;
+     * runs before the configuration classes take their settings, so the refusal names the setting
+     * instead of Camel's "error during type conversion ... with value two".
+     */
+    static void numbers(org.apache.camel.CamelContext context) {
+        java.util.regex.Pattern numericDefault = java.util.regex.Pattern.compile("\\{\\{env:([A-Z0-9_]+):-?[0-9]+}}");
+        // the defaults as written (loadProperties would give an override's value instead)
+        java.util.Properties all = new java.util.Properties();
+        try (java.io.InputStream in = StartupChecks.class.getResourceAsStream("/application.properties")) {
+            if (in != null) {
+                all.load(in);
+            }
+        } catch (IOException e) {
+            // the file next to the process is read below
+        }
+        java.nio.file.Path file = Path.of("application.properties");
+        if (java.nio.file.Files.isReadable(file)) {
+            try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file)) {
+                all.load(in);
+            } catch (IOException e) {
+                // Camel reports an unreadable properties file itself
+            }
+        }
+        for (String key : new java.util.TreeSet<>(all.stringPropertyNames())) {
+            if (!key.startsWith("caravan.")) {
+                continue;
+            }
+            java.util.regex.Matcher m = numericDefault.matcher(all.getProperty(key).trim());
+            if (!m.matches()) {
+                continue;
+            }
+            String value = context.resolvePropertyPlaceholders("{{" + key + "}}").trim();
+            try {
+                Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw refuse(key, m.group(1), "is '" + value + "', not a whole number.");
+            }
+        }
+    }
+
     /** Every listener Caravan opens must be free now; a taken port would leave a half-running engine. */
     void ports() {
         checkPort("caravan.http.port", "CARAVAN_HTTP_PORT", get("camel.server.host"), get("caravan.http.port"));

@@ -144,6 +144,24 @@ class StartupRefusalTest {
         assertTrue(why.contains("caravan.reqcheck.key (CARAVAN_REQCHECK_KEY)"), why);
     }
 
+    @Test
+    void aNumberSettingThatIsNotANumberIsNamed() throws Exception {
+        Map<String, String> o = TestCaravan.defaults();
+        o.put("caravan.store.writers", "two");
+        String why = refusal(o);
+        assertTrue(why.contains("caravan.store.writers"), why);
+    }
+
+    @Test
+    void theLastLinePrefersTheMessageNamingTheSetting() {
+        Exception e = new IllegalStateException("Error configuring",
+                new IllegalArgumentException("Could not convert property caravan.store.writers=two",
+                        new NumberFormatException("For input string: \"two\"")));
+        assertEquals("Could not convert property caravan.store.writers=two", Caravan.rootMessage(e));
+        assertEquals("Refusing to start: x", Caravan.rootMessage(new RuntimeException("wrapped",
+                new IllegalStateException("Refusing to start: x"))));
+    }
+
     /** The real process: exits non-zero within seconds, its last log line naming the setting. */
     @Test
     void theProcessExitsNonZeroNamingTheSetting() throws Exception {
