@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -40,17 +38,10 @@ class EmbeddedDefaultsSmokeTest {
         int amqpPort = TestCaravan.freePort();
         o.put("caravan.amqp.port", String.valueOf(amqpPort));
 
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        TestCaravan caravan;
-        System.setOut(new PrintStream(captured, true));
-        try {
-            caravan = TestCaravan.start(o);
-        } finally {
-            System.setOut(original);
-        }
+        TestCaravan.Started started = TestCaravan.startCapturingStdout(o);
+        TestCaravan caravan = started.caravan();
         try (caravan) {
-            String printed = captured.toString();
+            String printed = started.printed();
             assertTrue(printed.contains("Caravan development token"), "development token printed");
             String token = printed.lines().dropWhile(l -> !l.contains("Caravan development token")).skip(1).findFirst().orElseThrow().trim();
 

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -83,17 +81,10 @@ class StartupRefusalTest {
         Map<String, String> o = TestCaravan.defaults();
         o.put("caravan.jwt.hs-key", "");
         o.put("caravan.jwt.jwks-url", "http://127.0.0.1:9/jwks.json");
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        TestCaravan caravan;
-        System.setOut(new PrintStream(captured, true));
-        try {
-            caravan = TestCaravan.start(o);
-        } finally {
-            System.setOut(original);
-        }
+        TestCaravan.Started started = TestCaravan.startCapturingStdout(o);
+        TestCaravan caravan = started.caravan();
         try (caravan) {
-            assertFalse(captured.toString().contains("development token"), "no token printed");
+            assertFalse(started.printed().contains("development token"), "no token printed");
             // an HS-signed token of the internal issuer (any key) is not accepted: there is no HMAC path
             HttpApi.Response r = caravan.http.get("/dhos/v1/message/search/X", Tokens.readWrite());
             assertEquals(401, r.status(), r.body());

@@ -126,6 +126,22 @@ public final class TestCaravan implements AutoCloseable {
         return new TestCaravan(overrides);
     }
 
+    /** A started Caravan and what it printed on standard output while starting (e.g. a development token). */
+    public record Started(TestCaravan caravan, String printed) {
+    }
+
+    public static Started startCapturingStdout(Map<String, String> overrides) throws Exception {
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true));
+        try {
+            TestCaravan caravan = start(overrides);
+            return new Started(caravan, captured.toString());
+        } finally {
+            System.setOut(original);
+        }
+    }
+
     public static TestCaravan startOnPostgres() throws Exception {
         return start(defaults());
     }
